@@ -1,0 +1,3 @@
+namespace EventChat.Api.Auth;
+
+public sealed record Credentials(string? Username, string? Password);

@@ -1,0 +1,3 @@
+namespace EventChat.Api.Chat;
+
+public sealed record JoinRoomResult(Guid RoomId, long LastSeq);

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace EventChat.Api.Chat;
+
+/// <summary>What the edge checks before it publishes a message, and how retries keep one identity.</summary>
+public static class MessageRules
+{
+    /// <summary>Returns why <paramref name="text"/> cannot be sent, or null when it can.</summary>
+    public static string? CheckText(string? text, int maxLength)
+    {
+        if (text is null || !text.Any(IsVisible))
+        {
+            return "Message text must not be empty.";
+        }
+
+        var codePoints = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\0')
+            {
+                return "Message text must not contain the NUL character.";
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return "Message text is not valid Unicode: it has an unpaired surrogate.";
+            }
+
+            codePoints++;
+        }
+
+        return codePoints > maxLength
+            ? $"Message text is {codePoints} characters long; the limit is {maxLength}."
+            : null;
+    }
+
+    public static string? CheckClientMessageId(string? clientMessageId, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(clientMessageId))
+        {
+            return "clientMessageId must not be empty.";
+        }
+
+        if (clientMessageId.Length > maxLength)
+        {
+            return $"clientMessageId is longer than {maxLength} characters.";
+        }
+
+        return clientMessageId.Any(char.IsControl) || HasUnpairedSurrogate(clientMessageId)
+            ? "clientMessageId must be printable text."
+            : null;
+    }
+
+    /// <summary>Whitespace and invisible format characters (zero-width space, joiners) alone make an empty message.</summary>
+    private static bool IsVisible(char c) =>
+        !char.IsWhiteSpace(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format;
+
+    private static bool HasUnpairedSurrogate(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The message id is a hash of the sender and the client's id, so every retry of one send carries the same id
+    /// and the persistence inbox stores it once.
+    /// </summary>
+    public static Guid MessageIdFor(Guid senderId, string clientMessageId)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{senderId:N}:{clientMessageId}"), hash);
+        var bytes = hash[..16];
+        bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
+        return new Guid(bytes, bigEndian: true);
+    }
+}

@@ -1,0 +1,3 @@
+namespace EventChat.Api.Chat;
+
+public sealed record SendMessageResult(Guid MessageId, string ClientMessageId);

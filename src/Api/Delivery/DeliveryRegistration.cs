@@ -1,0 +1,13 @@
+using MassTransit;
+
+namespace EventChat.Api.Delivery;
+
+public static class DeliveryRegistration
+{
+    public static void AddEdgeDelivery(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddConsumer<MessagePostedDelivery, MessagePostedDeliveryDefinition>();
+        bus.AddConsumer<MessageRejectedDelivery, MessageRejectedDeliveryDefinition>();
+        bus.AddConsumer<NotificationDelivery, NotificationDeliveryDefinition>();
+    }
+}

@@ -1,0 +1,42 @@
+using EventChat.Api.Auth;
+using EventChat.Api.Chat;
+using EventChat.Api.Delivery;
+using EventChat.Api.Health;
+using EventChat.Api.Notifications;
+using EventChat.Api.Rooms;
+using EventChat.Infrastructure.Data;
+using EventChat.Infrastructure.Messaging;
+using EventChat.Infrastructure.Redis;
+using EventChat.Workers;
+
+var builder = WebApplication.CreateBuilder(args);
+var roles = WorkerRoles.FromConfiguration(builder.Configuration);
+
+builder.Services.AddChatData(builder.Configuration);
+builder.Services.AddHotState(builder.Configuration);
+builder.Services.AddChatAuth(builder.Configuration);
+builder.Services.AddChatEdge(builder.Configuration);
+builder.Services.AddWorkerRoleServices(builder.Configuration, roles);
+builder.Services.AddChatMessaging(builder.Configuration, bus =>
+{
+    bus.AddEdgeDelivery();
+    bus.AddWorkerConsumers(roles);
+});
+builder.Services.AddChatHealthChecks();
+
+var app = builder.Build();
+await app.MigrateDatabaseAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapAuthEndpoints();
+app.MapRoomEndpoints();
+app.MapNotificationEndpoints();
+app.MapHub<ChatHub>("/hubs/chat");
+app.MapChatHealthChecks();
+
+await app.RunAsync();

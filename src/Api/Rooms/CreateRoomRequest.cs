@@ -1,0 +1,3 @@
+namespace EventChat.Api.Rooms;
+
+public sealed record CreateRoomRequest(string? Name, string? Visibility);

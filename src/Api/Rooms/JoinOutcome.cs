@@ -1,0 +1,8 @@
+namespace EventChat.Api.Rooms;
+
+public enum JoinOutcome
+{
+    NotFound,
+    AlreadyMember,
+    Joined,
+}

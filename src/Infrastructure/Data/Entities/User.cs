@@ -1,0 +1,15 @@
+namespace EventChat.Infrastructure.Data.Entities;
+
+public sealed class User
+{
+    public Guid Id { get; set; }
+
+    public required string UserName { get; set; }
+
+    /// <summary>Lower-case invariant form of <see cref="UserName"/>; unique, so names differ by more than case.</summary>
+    public required string NormalizedUserName { get; set; }
+
+    public required string PasswordHash { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

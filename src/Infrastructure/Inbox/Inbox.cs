@@ -1,0 +1,27 @@
+using EventChat.Infrastructure.Data;
+using EventChat.Infrastructure.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace EventChat.Infrastructure.Inbox;
+
+/// <summary>
+/// The consumer inbox: a consumer records a message id in the same transaction as its effects. A redelivered
+/// message finds its id and is skipped; two deliveries racing each other collide on the primary key, the loser's
+/// transaction fails, and its retry then finds the id.
+/// </summary>
+public static class Inbox
+{
+    /// <summary>Returns false when <paramref name="consumer"/> has already handled <paramref name="messageId"/>.</summary>
+    public static async Task<bool> TryRecordAsync(
+        ChatDbContext db, string consumer, Guid messageId, CancellationToken cancellationToken)
+    {
+        var seen = await db.Inbox.AnyAsync(m => m.Consumer == consumer && m.MessageId == messageId, cancellationToken);
+        if (seen)
+        {
+            return false;
+        }
+
+        db.Inbox.Add(new InboxMessage { Consumer = consumer, MessageId = messageId, ProcessedAt = DateTimeOffset.UtcNow });
+        return true;
+    }
+}

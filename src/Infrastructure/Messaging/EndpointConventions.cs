@@ -1,0 +1,38 @@
+using MassTransit;
+
+namespace EventChat.Infrastructure.Messaging;
+
+/// <summary>How a consumer definition shapes its queue on RabbitMQ; the in-memory transport needs none of it.</summary>
+public static class EndpointConventions
+{
+    /// <summary>A durable quorum queue bound to the topic exchange of <typeparamref name="T"/> for every room.</summary>
+    public static void BindQuorumQueue<T>(IReceiveEndpointConfigurator endpoint, bool singleActiveConsumer = false)
+        where T : class
+    {
+        if (endpoint is not IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            return;
+        }
+
+        rabbit.SetQuorumQueue();
+        rabbit.ConfigureConsumeTopology = false;
+        if (singleActiveConsumer)
+        {
+            rabbit.SetQueueArgument("x-single-active-consumer", true);
+        }
+
+        rabbit.Bind(Topology.ExchangeFor<T>(), b =>
+        {
+            b.ExchangeType = "topic";
+            b.RoutingKey = Topology.AllRooms;
+        });
+    }
+
+    /// <summary>Retries a failing message a few times in place; after that it goes to the error queue.</summary>
+    public static void RetryBriefly<TConsumer>(IConsumerConfigurator<TConsumer> consumer)
+        where TConsumer : class
+    {
+        consumer.UseMessageRetry(r => r.Exponential(
+            5, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100)));
+    }
+}

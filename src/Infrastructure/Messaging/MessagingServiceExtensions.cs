@@ -1,0 +1,69 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventChat.Infrastructure.Messaging;
+
+public static class MessagingServiceExtensions
+{
+    /// <summary>
+    /// Registers MassTransit on RabbitMQ when <c>ConnectionStrings:RabbitMq</c> is set, or on the in-memory
+    /// transport otherwise. The consumers, their queues and their pipelines are the same on both.
+    /// </summary>
+    public static IServiceCollection AddChatMessaging(
+        this IServiceCollection services, IConfiguration configuration, Action<IBusRegistrationConfigurator> addConsumers)
+    {
+        var options = new MessagingOptions { RabbitMqConnectionString = configuration.GetConnectionString("RabbitMq") };
+        configuration.GetSection("Messaging").Bind(options);
+        services.AddSingleton(options);
+
+        services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+
+        services.AddMassTransit(x =>
+        {
+            addConsumers(x);
+            if (options.UseRabbitMq)
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    ConfigureHost(cfg, new Uri(options.RabbitMqConnectionString!));
+                    cfg.PrefetchCount = options.PrefetchCount;
+                    Topology.Apply(cfg);
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) =>
+                {
+                    Topology.Apply(cfg);
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+        return services;
+    }
+
+    private static void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg, Uri uri)
+    {
+        var credentials = uri.UserInfo.Split(':', 2);
+        var virtualHost = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        var port = uri.IsDefaultPort || uri.Port <= 0 ? 5672 : uri.Port;
+        cfg.Host(uri.Host, (ushort)port, string.IsNullOrEmpty(virtualHost) ? "/" : virtualHost, h =>
+        {
+            if (credentials.Length == 2)
+            {
+                h.Username(Uri.UnescapeDataString(credentials[0]));
+                h.Password(Uri.UnescapeDataString(credentials[1]));
+            }
+
+            h.PublisherConfirmation = true;
+            h.Heartbeat(TimeSpan.FromSeconds(10));
+        });
+    }
+}

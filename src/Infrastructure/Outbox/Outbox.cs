@@ -1,0 +1,33 @@
+using System.Text.Json;
+using EventChat.Contracts;
+using EventChat.Infrastructure.Data;
+using EventChat.Infrastructure.Data.Entities;
+
+namespace EventChat.Infrastructure.Outbox;
+
+/// <summary>
+/// The transactional outbox: an event is added to the same <see cref="ChatDbContext"/> as the change it
+/// announces, so both commit or neither does. <see cref="OutboxRelay"/> publishes it afterwards.
+/// </summary>
+public static class Outbox
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static void Add<T>(ChatDbContext db, T message, Guid messageId, Guid roomId)
+        where T : class
+    {
+        db.Outbox.Add(new OutboxMessage
+        {
+            MessageId = messageId,
+            MessageType = typeof(T).Name,
+            Payload = JsonSerializer.Serialize(message, Json),
+            PartitionKey = roomId.ToString("N"),
+            CreatedAt = DateTimeOffset.UtcNow,
+        });
+    }
+
+    /// <summary>Only contract types may come back out of the table, whatever a row says.</summary>
+    internal static Type ResolveType(string name) =>
+        typeof(MessagePosted).Assembly.GetType($"{typeof(MessagePosted).Namespace}.{name}", throwOnError: false)
+        ?? throw new InvalidOperationException($"Outbox row names an unknown message type '{name}'.");
+}

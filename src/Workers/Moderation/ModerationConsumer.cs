@@ -1,0 +1,64 @@
+using EventChat.Contracts;
+using EventChat.Infrastructure.Redis;
+using MassTransit;
+
+namespace EventChat.Workers.Moderation;
+
+/// <summary>
+/// Decides on every sent message before anyone else sees it: approved messages go on to persistence, and a
+/// rejected one goes back to its sender only.
+/// </summary>
+public sealed partial class ModerationConsumer(
+    BlockedWordFilter filter,
+    IRateCounter counter,
+    ModerationOptions options,
+    TimeProvider clock,
+    ILogger<ModerationConsumer> logger) : IConsumer<MessageSent>
+{
+    public const string BlockedWordReason = "The message contains a blocked word.";
+
+    public async Task Consume(ConsumeContext<MessageSent> context)
+    {
+        var message = context.Message;
+        var reason = await RejectionReasonAsync(message, context.CancellationToken);
+        if (reason is null)
+        {
+            await context.Publish(
+                new MessageApproved(message.MessageId, message.RoomId, message.ClientMessageId, message.SenderId,
+                    message.SenderName, message.Text, message.SentAt),
+                context.CancellationToken);
+            Log.Approved(logger, message.MessageId, message.RoomId);
+            return;
+        }
+
+        await context.Publish(
+            new MessageRejected(message.MessageId, message.RoomId, message.ClientMessageId, message.SenderId, reason,
+                clock.GetUtcNow()),
+            context.CancellationToken);
+        Log.Rejected(logger, message.MessageId, message.RoomId, message.SenderId, reason);
+    }
+
+    private async Task<string?> RejectionReasonAsync(MessageSent message, CancellationToken cancellationToken)
+    {
+        if (filter.ContainsBlockedWord(message.Text))
+        {
+            return BlockedWordReason;
+        }
+
+        var sent = await counter.IncrementAsync($"flood:{message.SenderId:N}", options.FloodWindow, cancellationToken);
+        return sent > options.FloodLimit
+            ? $"Too many messages: at most {options.FloodLimit} every {options.FloodWindow.TotalSeconds:0} seconds."
+            : null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, EventName = "MessageApproved", Level = LogLevel.Trace,
+            Message = "Approved message {MessageId} in room {RoomId}")]
+        public static partial void Approved(ILogger logger, Guid messageId, Guid roomId);
+
+        [LoggerMessage(EventId = 2002, EventName = "MessageRejected", Level = LogLevel.Information,
+            Message = "Rejected message {MessageId} in room {RoomId} from {SenderId}: {Reason}")]
+        public static partial void Rejected(ILogger logger, Guid messageId, Guid roomId, Guid senderId, string reason);
+    }
+}

@@ -1,0 +1,60 @@
+using EventChat.Workers.Moderation;
+using EventChat.Workers.Notifications;
+using EventChat.Workers.Persistence;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventChat.Workers;
+
+public static class WorkerRoles
+{
+    /// <summary>Reads <c>Workers:Roles</c>: a comma-separated list of roles, <c>all</c>, or <c>none</c>.</summary>
+    public static WorkerRole FromConfiguration(IConfiguration configuration)
+    {
+        var text = configuration["Workers:Roles"] ?? "all";
+        var roles = WorkerRole.None;
+        foreach (var name in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            roles |= Enum.TryParse<WorkerRole>(name, ignoreCase: true, out var role)
+                ? role
+                : throw new InvalidOperationException(
+                    $"Workers:Roles has an unknown role '{name}'. Use moderation, persistence, notifications, all or none.");
+        }
+
+        return roles;
+    }
+
+    public static IServiceCollection AddWorkerRoleServices(
+        this IServiceCollection services, IConfiguration configuration, WorkerRole roles)
+    {
+        if (roles.HasFlag(WorkerRole.Moderation))
+        {
+            var moderation = new ModerationOptions();
+            configuration.GetSection("Moderation").Bind(moderation);
+            moderation.Validate();
+            services.AddSingleton(moderation);
+            services.AddSingleton(new BlockedWordFilter(moderation.BlockedWords));
+        }
+
+        return services;
+    }
+
+    public static void AddWorkerConsumers(this IBusRegistrationConfigurator bus, WorkerRole roles)
+    {
+        if (roles.HasFlag(WorkerRole.Moderation))
+        {
+            bus.AddConsumer<ModerationConsumer, ModerationConsumerDefinition>();
+        }
+
+        if (roles.HasFlag(WorkerRole.Persistence))
+        {
+            bus.AddConsumer<PersistenceConsumer, PersistenceConsumerDefinition>();
+        }
+
+        if (roles.HasFlag(WorkerRole.Notifications))
+        {
+            bus.AddConsumer<MentionConsumer, MentionConsumerDefinition>();
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using System.Security.Cryptography;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace EventChat.IntegrationTests.Support;
+
+/// <summary>
+/// The whole cluster on the real services: two edges and one process per worker role, in a database, a RabbitMQ
+/// virtual host and a Redis key prefix of their own, created for this run and removed after it.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public const string BlockedWord = "forbidden";
+
+    /// <summary>Short, so that the ghost test is quick; production's default is 15 s.</summary>
+    public static readonly TimeSpan EdgeTimeout = TimeSpan.FromSeconds(6);
+
+    private readonly string _runId = $"t{DateTime.UtcNow:HHmmss}{RandomNumberGenerator.GetHexString(6).ToLowerInvariant()}";
+    private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+    private readonly Dictionary<string, ManagedProcess> _processes = [];
+    private RabbitMqAdmin? _rabbit;
+
+    public string Database => $"eventchat_{_runId}";
+
+    public string VirtualHost => $"eventchat-{_runId}";
+
+    public string PostgresConnectionString => new NpgsqlConnectionStringBuilder(Services.PostgresAdmin)
+    {
+        Database = Database,
+    }.ConnectionString;
+
+    public RabbitMqAdmin Rabbit => _rabbit!;
+
+    /// <summary>Every process's full output, kept after the run for whoever investigates a failure.</summary>
+    public string LogDirectory { get; } = Directory.CreateDirectory(
+        Path.Combine(Path.GetTempPath(), "eventchat-tests", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"))).FullName;
+
+    public Uri Edge1 { get; } = new($"http://127.0.0.1:{Ports.Free()}");
+
+    public Uri Edge2 { get; } = new($"http://127.0.0.1:{Ports.Free()}");
+
+    public ManagedProcess Process(string name) => _processes[name];
+
+    public async Task InitializeAsync()
+    {
+        await CreateDatabaseAsync();
+        _rabbit = new RabbitMqAdmin(Services.RabbitMqManagement);
+        await _rabbit.CreateVirtualHostAsync(VirtualHost);
+        await CheckRedisAsync();
+
+        await using (var migrate = Worker("migrate", "none", "migrate"))
+        {
+            migrate.Start();
+            var code = await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(code == 0, $"migrate exited with {code}{Environment.NewLine}{migrate.Output}");
+        }
+
+        foreach (var role in new[] { "moderation", "persistence", "notifications" })
+        {
+            Add(Worker(role, role));
+        }
+
+        Add(EdgeProcess("edge1", Edge1));
+        Add(EdgeProcess("edge2", Edge2));
+        foreach (var process in _processes.Values)
+        {
+            process.Start();
+        }
+
+        await WaitUntilReadyAsync();
+    }
+
+    /// <summary>Starts a killed process again, with the same settings, and waits until it serves.</summary>
+    public async Task RestartAsync(string name)
+    {
+        var old = _processes[name];
+        await old.DisposeAsync();
+        var fresh = name.StartsWith("edge", StringComparison.Ordinal)
+            ? EdgeProcess(name, name == "edge1" ? Edge1 : Edge2)
+            : Worker(name, name);
+        _processes[name] = fresh;
+        fresh.Start();
+        await WaitUntilReadyAsync();
+    }
+
+    public string Diagnostics() =>
+        $"Full logs: {LogDirectory}{Environment.NewLine}" +
+        string.Join(Environment.NewLine, _processes.Values.Select(p => p.Output));
+
+    public async Task DisposeAsync()
+    {
+        foreach (var process in _processes.Values)
+        {
+            await process.DisposeAsync();
+        }
+
+        if (_rabbit is not null)
+        {
+            await _rabbit.DeleteVirtualHostAsync(VirtualHost);
+            _rabbit.Dispose();
+        }
+
+        await using var admin = new NpgsqlConnection(Services.PostgresAdmin);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Services.Redis);
+        var server = redis.GetServers()[0];
+        var keys = server.Keys(pattern: $"{_runId}:*").ToArray();
+        if (keys.Length > 0)
+        {
+            await redis.GetDatabase().KeyDeleteAsync(keys);
+        }
+    }
+
+    private void Add(ManagedProcess process) => _processes[process.Name] = process;
+
+    private ManagedProcess Worker(string name, string roles, params string[] extra) =>
+        new(name, RepoPaths.WorkersDll, ["--contentRoot", RepoPaths.WorkersContentRoot, .. extra],
+            ProcessEnvironment(roles, name), Path.Combine(LogDirectory, $"{name}.log"));
+
+    private ManagedProcess EdgeProcess(string name, Uri url) =>
+        new(name, RepoPaths.ApiDll, ["--contentRoot", RepoPaths.ApiContentRoot, "--urls", url.ToString()],
+            ProcessEnvironment("none", name), Path.Combine(LogDirectory, $"{name}.log"));
+
+    private Dictionary<string, string> ProcessEnvironment(string roles, string name)
+    {
+        var amqp = new UriBuilder(Services.RabbitMqAmqp) { Path = "/" + Uri.EscapeDataString(VirtualHost) };
+        return new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = PostgresConnectionString,
+            ["ConnectionStrings__RabbitMq"] = amqp.Uri.ToString(),
+            ["ConnectionStrings__Redis"] = Services.Redis,
+            ["Redis__Prefix"] = _runId,
+            ["Auth__SigningKey"] = _signingKey,
+            ["Workers__Roles"] = roles,
+            ["Edge__Id"] = name,
+            ["Presence__EdgeTimeout"] = EdgeTimeout.ToString(),
+            ["Presence__HeartbeatInterval"] = TimeSpan.FromSeconds(2).ToString(),
+            ["Moderation__BlockedWords__0"] = BlockedWord,
+            ["Moderation__FloodLimit"] = "1000",
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+        };
+    }
+
+    private async Task CreateDatabaseAsync()
+    {
+        try
+        {
+            await using var admin = new NpgsqlConnection(Services.PostgresAdmin);
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{Database}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException ex)
+        {
+            throw new InvalidOperationException($"PostgreSQL is not reachable with EVENTCHAT_POSTGRES_ADMIN: {ex.Message}", ex);
+        }
+    }
+
+    private static async Task CheckRedisAsync()
+    {
+        try
+        {
+            await using var redis = await ConnectionMultiplexer.ConnectAsync(Services.Redis);
+            await redis.GetDatabase().PingAsync();
+        }
+        catch (RedisConnectionException ex)
+        {
+            throw new InvalidOperationException($"Redis is not reachable at {Services.Redis}: {ex.Message}", ex);
+        }
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            foreach (var edge in new[] { Edge1, Edge2 })
+            {
+                await Eventually.HoldsAsync(async () =>
+                {
+                    try
+                    {
+                        return (await http.GetAsync(new Uri(edge, "/health"))).IsSuccessStatusCode;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return false;
+                    }
+                }, TimeSpan.FromSeconds(90), $"edge {edge} answers /health");
+            }
+
+            foreach (var queue in new[] { "eventchat.moderation", "eventchat.persistence", "eventchat.notifications" })
+            {
+                await Eventually.HoldsAsync(async () => await Rabbit.ConsumersAsync(VirtualHost, queue) > 0,
+                    TimeSpan.FromSeconds(90), $"queue {queue} has a consumer");
+            }
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}{Environment.NewLine}{Diagnostics()}", ex);
+        }
+    }
+}

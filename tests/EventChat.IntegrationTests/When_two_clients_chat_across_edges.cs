@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using EventChat.IntegrationTests.Support;
+using Xunit.Abstractions;
+
+namespace EventChat.IntegrationTests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class When_two_clients_chat_across_edges(ClusterFixture cluster, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Should_deliver_all_100_messages_in_seq_order_and_agree_with_history()
+    {
+        await using var pair = await ChatPair.OpenAsync(cluster.Edge1, cluster.Edge2);
+        var (alice, bob, room) = pair;
+
+        var sentAt = new Dictionary<string, long>();
+        for (var i = 0; i < 100; i++)
+        {
+            var clientId = $"m{i}";
+            sentAt[clientId] = Stopwatch.GetTimestamp();
+            await alice.SendAsync(room, clientId, $"message {i} from alice");
+        }
+
+        var live = await bob.WaitForMessagesAsync(room, 100);
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), live.Select(m => m.Seq));
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"m{i}"), live.Select(m => m.ClientMessageId));
+
+        var history = await bob.FullHistoryAsync(room);
+        Assert.Equal(live, history);
+
+        await Task.Delay(500);
+        Assert.Equal(100, bob.Received.Count(m => m.RoomId == room));
+        ReportLatency(sentAt, bob);
+    }
+
+    [Fact]
+    public async Task Should_store_a_retried_client_message_id_once()
+    {
+        await using var pair = await ChatPair.OpenAsync(cluster.Edge1, cluster.Edge2);
+        var (alice, bob, room) = pair;
+
+        var first = await alice.SendAsync(room, "same-id", "said once, sent three times");
+        var second = await alice.SendAsync(room, "same-id", "said once, sent three times");
+        await alice.OpenHubAsync(cluster.Edge2);
+        var third = await alice.SendAsync(room, "same-id", "said once, sent three times");
+        await alice.SendAsync(room, "marker", "after the retries");
+
+        var live = await bob.WaitForMessagesAsync(room, 2);
+        Assert.Equal(first, second);
+        Assert.Equal(first, third);
+        Assert.Equal(["same-id", "marker"], live.Select(m => m.ClientMessageId));
+
+        await Task.Delay(1000);
+        var history = await bob.FullHistoryAsync(room);
+        Assert.Equal(["same-id", "marker"], history.Select(m => m.ClientMessageId));
+        Assert.Equal([1L, 2L], history.Select(m => m.Seq));
+        Assert.Equal(2, bob.Received.Count(m => m.RoomId == room));
+    }
+
+    [Fact]
+    public async Task Should_keep_a_blocked_word_message_from_everyone_and_tell_the_sender()
+    {
+        await using var pair = await ChatPair.OpenAsync(cluster.Edge1, cluster.Edge2);
+        var (alice, bob, room) = pair;
+
+        await alice.SendAsync(room, "bad", $"this is {ClusterFixture.BlockedWord.ToUpperInvariant()} talk");
+        await alice.SendAsync(room, "good", "this is fine");
+
+        var live = await bob.WaitForMessagesAsync(room, 1);
+        await Eventually.HoldsAsync(() => Task.FromResult(!alice.Rejected.IsEmpty), ChatClient.Timeout,
+            "alice is told her message was rejected");
+        var rejection = Assert.Single(alice.Rejected);
+        Assert.Equal("bad", rejection.ClientMessageId);
+        Assert.Contains("blocked word", rejection.Reason, StringComparison.Ordinal);
+        Assert.Empty(bob.Rejected);
+
+        await Task.Delay(500);
+        Assert.Equal(["good"], live.Select(m => m.ClientMessageId));
+        Assert.Equal(["good"], bob.Received.Where(m => m.RoomId == room).Select(m => m.ClientMessageId));
+        var history = await bob.FullHistoryAsync(room);
+        Assert.Equal(["good"], history.Select(m => m.ClientMessageId));
+        Assert.Equal(1, history[0].Seq);
+    }
+
+    [Fact]
+    public async Task Should_store_and_return_text_byte_for_byte()
+    {
+        await using var pair = await ChatPair.OpenAsync(cluster.Edge1, cluster.Edge2);
+        var (alice, bob, room) = pair;
+        string[] texts =
+        [
+            "<script>alert('x')</script> & \"quotes\"",
+            "emoji 👩‍👩‍👧‍👦 and flags 🇫🇷, astral 𝕏",
+            "עברית mixed with English",
+            "e\u0301 composed differently from \u00e9",
+            "tabs\tand\r\nnew lines  and   spaces ",
+            "'; DROP TABLE messages; --",
+            new string('x', 4000),
+        ];
+
+        for (var i = 0; i < texts.Length; i++)
+        {
+            await alice.SendAsync(room, $"t{i}", texts[i]);
+        }
+
+        var live = await bob.WaitForMessagesAsync(room, texts.Length);
+        Assert.Equal(texts, live.Select(m => m.Text));
+        Assert.Equal(texts, (await bob.FullHistoryAsync(room)).Select(m => m.Text));
+    }
+
+    /// <summary>Prints the send-to-deliver latency of the pair; a figure to read, not a pass mark.</summary>
+    private void ReportLatency(Dictionary<string, long> sentAt, ChatClient receiver)
+    {
+        var millis = sentAt
+            .Select(s => Stopwatch.GetElapsedTime(s.Value, receiver.ReceivedAt[s.Key]).TotalMilliseconds)
+            .Order()
+            .ToList();
+        double At(double p) => millis[(int)Math.Min(millis.Count - 1, Math.Ceiling(p * millis.Count) - 1)];
+        output.WriteLine($"send-to-deliver over {millis.Count} messages, edge 1 to edge 2: " +
+            $"p50 {At(0.50):0.0} ms, p99 {At(0.99):0.0} ms, max {millis[^1]:0.0} ms");
+    }
+}

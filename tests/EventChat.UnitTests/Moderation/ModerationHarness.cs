@@ -1,0 +1,52 @@
+using EventChat.Contracts;
+using EventChat.Infrastructure.Redis;
+using EventChat.UnitTests.TestSupport;
+using EventChat.Workers.Moderation;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EventChat.UnitTests.Moderation;
+
+/// <summary>The moderation consumer, registered with its definition as the worker does, on the harness.</summary>
+public sealed class ModerationHarness
+{
+    private readonly ServiceProvider _provider;
+
+    private ModerationHarness(ServiceProvider provider)
+    {
+        _provider = provider;
+        Harness = provider.GetRequiredService<ITestHarness>();
+    }
+
+    public ITestHarness Harness { get; }
+
+    public static async Task<ModerationHarness> StartAsync(ModerationOptions options)
+    {
+        // The counter's clock is frozen so that the flood window cannot roll over between two sends.
+        var provider = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(new BlockedWordFilter(options.BlockedWords))
+            .AddSingleton(options)
+            .AddSingleton<IRateCounter>(new InMemoryRateCounter(new FrozenClock(DateTimeOffset.UtcNow)))
+            .AddSingleton(TimeProvider.System)
+            .AddMassTransitTestHarness(x => x.AddConsumer<ModerationConsumer, ModerationConsumerDefinition>())
+            .BuildServiceProvider(validateScopes: true);
+
+        var moderation = new ModerationHarness(provider);
+        await moderation.Harness.Start().WaitAsync(Within.Timeout);
+        return moderation;
+    }
+
+    public static MessageSent Sent(Guid roomId, Guid senderId, string text) =>
+        new(Guid.NewGuid(), roomId, $"client-{Guid.NewGuid():N}", senderId, "sender", text,
+            new DateTimeOffset(2025, 6, 1, 12, 30, 15, 123, TimeSpan.Zero));
+
+    public Task SendAsync(MessageSent message) => Harness.Bus.Publish(message).WaitAsync(Within.Timeout);
+
+    public Task UntilConsumedAsync(int count) =>
+        Within.UntilAsync(
+            () => Harness.ConsumedSoFar<MessageSent>().Count >= count, $"{count} MessageSent are consumed");
+
+    public Task StopAsync() => _provider.DisposeAsync().AsTask().WaitAsync(Within.Timeout);
+}

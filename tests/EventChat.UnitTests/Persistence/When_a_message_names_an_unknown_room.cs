@@ -1,0 +1,27 @@
+using EventChat.UnitTests.TestSupport;
+using Microsoft.EntityFrameworkCore;
+
+namespace EventChat.UnitTests.Persistence;
+
+public sealed class When_a_message_names_an_unknown_room : IAsyncLifetime
+{
+    private PersistenceHarness _persistence = null!;
+
+    public async Task InitializeAsync() =>
+        _persistence = await PersistenceHarness.StartAsync().WaitAsync(Within.Timeout);
+
+    public Task DisposeAsync() => _persistence.StopAsync();
+
+    [Fact]
+    public async Task Should_store_nothing_and_announce_nothing()
+    {
+        await _persistence.PublishAsync(PersistenceHarness.Approved(Guid.NewGuid(), "to nowhere"));
+        await _persistence.UntilConsumedAsync(1);
+
+        using var db = _persistence.Database.Open();
+        Assert.Empty(await db.Messages.AsNoTracking().ToListAsync().WaitAsync(Within.Timeout));
+        Assert.Empty(await db.Outbox.AsNoTracking().ToListAsync().WaitAsync(Within.Timeout));
+        var rooms = await db.Rooms.AsNoTracking().ToListAsync().WaitAsync(Within.Timeout);
+        Assert.Equal((_persistence.RoomId, 0L), (Assert.Single(rooms).Id, Assert.Single(rooms).LastSeq));
+    }
+}
