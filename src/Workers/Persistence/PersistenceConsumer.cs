@@ -34,20 +34,16 @@ public sealed partial class PersistenceConsumer(
             return;
         }
 
-        var seq = await NextSeqAsync(message.RoomId, cancellationToken);
-        if (seq is null)
-        {
-            Log.UnknownRoom(logger, message.MessageId, message.RoomId);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return;
-        }
+        // The edge checked membership, so a missing room is a fault for an operator to see in the error queue.
+        var seq = await NextSeqAsync(message.RoomId, cancellationToken)
+            ?? throw new InvalidOperationException(
+                $"Message {message.MessageId} names room {message.RoomId}, which does not exist.");
 
         var postedAt = clock.GetUtcNow();
         db.Messages.Add(new StoredMessage
         {
             RoomId = message.RoomId,
-            Seq = seq.Value,
+            Seq = seq,
             MessageId = message.MessageId,
             ClientMessageId = message.ClientMessageId,
             SenderId = message.SenderId,
@@ -56,14 +52,14 @@ public sealed partial class PersistenceConsumer(
             SentAt = message.SentAt,
             PostedAt = postedAt,
         });
-        var posted = new MessagePosted(message.MessageId, message.RoomId, seq.Value, message.ClientMessageId,
+        var posted = new MessagePosted(message.MessageId, message.RoomId, seq, message.ClientMessageId,
             message.SenderId, message.SenderName, message.Text, message.SentAt, postedAt);
         OutboxLog.Add(db, posted, message.MessageId, message.RoomId);
 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         outboxSignal.Notify();
-        Log.Stored(logger, message.MessageId, message.RoomId, seq.Value);
+        Log.Stored(logger, message.MessageId, message.RoomId, seq);
     }
 
     /// <summary>
@@ -92,9 +88,5 @@ public sealed partial class PersistenceConsumer(
         [LoggerMessage(EventId = 3002, EventName = "DuplicateMessage", Level = LogLevel.Debug,
             Message = "Message {MessageId} was already stored; the redelivery changes nothing")]
         public static partial void Duplicate(ILogger logger, Guid messageId);
-
-        [LoggerMessage(EventId = 3003, EventName = "UnknownRoom", Level = LogLevel.Warning,
-            Message = "Message {MessageId} names room {RoomId}, which does not exist; it is dropped")]
-        public static partial void UnknownRoom(ILogger logger, Guid messageId, Guid roomId);
     }
 }

@@ -53,6 +53,28 @@ public sealed class RabbitMqAdmin : IDisposable
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>Publishes a MassTransit envelope straight to an exchange, as a foreign or buggy producer could.</summary>
+    public async Task PublishEnvelopeAsync(string vhost, string exchange, string routingKey, object envelope)
+    {
+        var body = new
+        {
+            properties = new { content_type = "application/vnd.masstransit+json", delivery_mode = 2 },
+            routing_key = routingKey,
+            payload = JsonSerializer.Serialize(envelope),
+            payload_encoding = "string",
+        };
+        var response = await _http.PostAsJsonAsync(
+            $"api/exchanges/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(exchange)}/publish", body);
+        var routed = await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        if (!routed.GetProperty("routed").GetBoolean())
+        {
+            throw new InvalidOperationException($"Nothing is bound to {exchange} for {routingKey}.");
+        }
+    }
+
+    public async Task<int> MessagesAsync(string vhost, string queue) =>
+        await QueueAsync(vhost, queue) is { } q && q.TryGetProperty("messages", out var m) ? m.GetInt32() : 0;
+
     public async Task<int> ConsumersAsync(string vhost, string queue) =>
         await QueueAsync(vhost, queue) is { } q && q.TryGetProperty("consumers", out var c) ? c.GetInt32() : 0;
 

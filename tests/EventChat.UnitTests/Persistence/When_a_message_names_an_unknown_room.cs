@@ -1,4 +1,6 @@
+using EventChat.Contracts;
 using EventChat.UnitTests.TestSupport;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 
 namespace EventChat.UnitTests.Persistence;
@@ -13,10 +15,10 @@ public sealed class When_a_message_names_an_unknown_room : IAsyncLifetime
     public Task DisposeAsync() => _persistence.StopAsync();
 
     [Fact]
-    public async Task Should_store_nothing_and_announce_nothing()
+    public async Task Should_fault_so_that_it_lands_in_the_error_queue_and_store_nothing()
     {
         await _persistence.PublishAsync(PersistenceHarness.Approved(Guid.NewGuid(), "to nowhere"));
-        await _persistence.UntilConsumedAsync(1);
+        Assert.True(await _persistence.Harness.Published.Any<Fault<MessageApproved>>().WaitAsync(Within.Timeout));
 
         using var db = _persistence.Database.Open();
         Assert.Empty(await db.Messages.AsNoTracking().ToListAsync().WaitAsync(Within.Timeout));
