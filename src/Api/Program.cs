@@ -1,6 +1,7 @@
 using EventChat.Api.Auth;
 using EventChat.Api.Chat;
 using EventChat.Api.Delivery;
+using EventChat.Api.Errors;
 using EventChat.Api.Health;
 using EventChat.Api.Notifications;
 using EventChat.Api.Rooms;
@@ -23,6 +24,7 @@ builder.Services.AddChatMessaging(builder.Configuration, bus =>
     bus.AddWorkerConsumers(roles);
 });
 builder.Services.AddChatHealthChecks();
+builder.Services.AddChatErrors();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();

@@ -26,4 +26,14 @@ public sealed class When_the_broker_topology_is_inspected(ClusterFixture cluster
         Assert.True(description.Value.GetProperty("arguments").GetProperty("x-single-active-consumer").GetBoolean());
         Assert.Equal(2, description.Value.GetProperty("consumers").GetInt32());
     }
+
+    [Fact]
+    public void Should_not_try_to_report_usage_telemetry_to_anyone()
+    {
+        foreach (var name in new[] { "edge1", "edge2", "moderation", "persistence", "notifications" })
+        {
+            Assert.DoesNotContain(cluster.Process(name).Lines,
+                line => line.Contains("telemetry", StringComparison.OrdinalIgnoreCase));
+        }
+    }
 }

@@ -18,8 +18,10 @@ public static class EdgeServiceExtensions
 
         var signalR = services.AddSignalR(hub =>
         {
-            // Room for the longest text even when every character arrives as a six-byte JSON escape.
-            hub.MaximumReceiveMessageSize = Math.Max(64 * 1024, (options.MaxMessageLength * 12) + 4096);
+            // Room for the longest text even when every character arrives as a six-byte JSON escape, and for
+            // oversized text to reach the length check and get a clear answer. A frame past this closes the
+            // connection: SignalR cannot answer an invocation it refused to read.
+            hub.MaximumReceiveMessageSize = Math.Max(1024 * 1024, (options.MaxMessageLength * 12) + 4096);
         });
         var redis = new RedisOptions { ConnectionString = configuration.GetConnectionString("Redis") };
         configuration.GetSection("Redis").Bind(redis);
@@ -38,7 +40,6 @@ public static class EdgeServiceExtensions
         services.AddScoped<RoomAccess>();
         services.AddScoped<MessageHistory>();
         services.AddHostedService<PresenceHeartbeat>();
-        services.AddProblemDetails();
         return services;
     }
 

@@ -16,7 +16,13 @@ public static class NotificationEndpoints
     private static async Task<IResult> ListAsync(
         int? limit, HttpContext http, ChatDbContext db, CancellationToken cancellationToken)
     {
-        var size = Math.Clamp(limit ?? 50, 1, 100);
+        var size = limit ?? 50;
+        if (size is < 1 or > 100)
+        {
+            return Results.Problem("limit must be between 1 and 100.", statusCode: StatusCodes.Status400BadRequest,
+                title: "Invalid request");
+        }
+
         var userId = http.User.UserId();
         var rows = await db.Notifications.AsNoTracking()
             .Where(n => n.UserId == userId)

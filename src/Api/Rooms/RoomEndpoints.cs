@@ -16,16 +16,16 @@ public static class RoomEndpoints
     {
         var rooms = app.MapGroup("/api/rooms").RequireAuthorization();
         rooms.MapPost("/", CreateAsync);
-        rooms.MapGet("/{roomId:guid}", GetAsync);
-        rooms.MapGet("/{roomId:guid}/messages", MessagesAsync);
-        rooms.MapGet("/{roomId:guid}/presence", PresenceAsync);
+        rooms.MapGet("/{roomId}", GetAsync);
+        rooms.MapGet("/{roomId}/messages", MessagesAsync);
+        rooms.MapGet("/{roomId}/presence", PresenceAsync);
     }
 
     private static async Task<IResult> CreateAsync(
         CreateRoomRequest body, HttpContext http, RoomAccess access, CancellationToken cancellationToken)
     {
         var name = body.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > MaxRoomNameLength || name.Any(char.IsControl))
+        if (string.IsNullOrEmpty(name) || name.EnumerateRunes().Count() > MaxRoomNameLength || name.Any(char.IsControl))
         {
             return BadRequest($"name must be 1 to {MaxRoomNameLength} printable characters.");
         }
@@ -49,11 +49,16 @@ public static class RoomEndpoints
     }
 
     private static async Task<IResult> GetAsync(
-        Guid roomId, HttpContext http, RoomAccess access, CancellationToken cancellationToken)
+        string roomId, HttpContext http, RoomAccess access, CancellationToken cancellationToken)
     {
-        var room = await access.FindReadableAsync(roomId, http.User.UserId(), cancellationToken);
+        if (!Guid.TryParse(roomId, out var id))
+        {
+            return InvalidRoomId();
+        }
+
+        var room = await access.FindReadableAsync(id, http.User.UserId(), cancellationToken);
         return room is null
-            ? NotFound(roomId)
+            ? NotFound(id)
             : Results.Ok(new
             {
                 roomId = room.Id,
@@ -65,9 +70,14 @@ public static class RoomEndpoints
     }
 
     private static async Task<IResult> MessagesAsync(
-        Guid roomId, long? afterSeq, long? beforeSeq, int? limit, HttpContext http, RoomAccess access,
+        string roomId, long? afterSeq, long? beforeSeq, int? limit, HttpContext http, RoomAccess access,
         MessageHistory history, CancellationToken cancellationToken)
     {
+        if (!Guid.TryParse(roomId, out var id))
+        {
+            return InvalidRoomId();
+        }
+
         var size = limit ?? 50;
         if (size is < 1 or > MaxPageSize)
         {
@@ -79,31 +89,38 @@ public static class RoomEndpoints
             return BadRequest("afterSeq must be 0 or more and beforeSeq 1 or more.");
         }
 
-        if (await access.FindReadableAsync(roomId, http.User.UserId(), cancellationToken) is null)
+        if (await access.FindReadableAsync(id, http.User.UserId(), cancellationToken) is null)
         {
-            return NotFound(roomId);
+            return NotFound(id);
         }
 
-        var messages = await history.ReadAsync(roomId, afterSeq, beforeSeq, size, cancellationToken);
+        var messages = await history.ReadAsync(id, afterSeq, beforeSeq, size, cancellationToken);
         return Results.Ok(new { messages });
     }
 
     private static async Task<IResult> PresenceAsync(
-        Guid roomId, HttpContext http, RoomAccess access, IPresenceStore presence, ChatDbContext db,
+        string roomId, HttpContext http, RoomAccess access, IPresenceStore presence, ChatDbContext db,
         CancellationToken cancellationToken)
     {
-        if (await access.FindReadableAsync(roomId, http.User.UserId(), cancellationToken) is null)
+        if (!Guid.TryParse(roomId, out var id))
         {
-            return NotFound(roomId);
+            return InvalidRoomId();
         }
 
-        var online = await presence.OnlineInRoomAsync(roomId, cancellationToken);
+        if (await access.FindReadableAsync(id, http.User.UserId(), cancellationToken) is null)
+        {
+            return NotFound(id);
+        }
+
+        var online = await presence.OnlineInRoomAsync(id, cancellationToken);
         var users = await db.Users.AsNoTracking()
             .Where(u => online.Contains(u.Id))
             .Select(u => new { userId = u.Id, username = u.UserName })
             .ToListAsync(cancellationToken);
-        return Results.Ok(new { roomId, online = users });
+        return Results.Ok(new { roomId = id, online = users });
     }
+
+    private static IResult InvalidRoomId() => BadRequest("roomId is not a valid room id.");
 
     private static IResult BadRequest(string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");

@@ -26,6 +26,8 @@ public static class MessagingServiceExtensions
 
         services.AddMassTransit(x =>
         {
+            // The bus would otherwise report usage to the library vendor's host: a chat back end calls no one home.
+            x.DisableUsageTelemetry();
             addConsumers(x);
             if (options.UseRabbitMq)
             {

@@ -4,15 +4,49 @@ namespace EventChat.Infrastructure.Redis;
 
 public sealed class InMemoryRateCounter(TimeProvider clock) : IRateCounter
 {
-    private readonly ConcurrentDictionary<string, (long Window, long Count)> _counts = new();
+    private readonly ConcurrentDictionary<(string Key, long Window), Counted> _windows = new();
+    private long _nextSweepTicks;
 
-    public Task<long> IncrementAsync(string key, TimeSpan window, CancellationToken cancellationToken)
+    public Task<long> CountAsync(
+        string key, string eventId, DateTimeOffset at, TimeSpan window, CancellationToken cancellationToken)
     {
-        var windowIndex = clock.GetUtcNow().ToUnixTimeMilliseconds() / (long)window.TotalMilliseconds;
-        var entry = _counts.AddOrUpdate(
-            key,
-            _ => (windowIndex, 1),
-            (_, old) => old.Window == windowIndex ? (windowIndex, old.Count + 1) : (windowIndex, 1));
-        return Task.FromResult(entry.Count);
+        var now = clock.GetUtcNow();
+        var counted = _windows.GetOrAdd((key, at.ToUnixTimeMilliseconds() / (long)window.TotalMilliseconds), _ => new());
+        long count;
+        lock (counted)
+        {
+            counted.Events.Add(eventId);
+            counted.KeepUntil = now + window + window;
+            count = counted.Events.Count;
+        }
+
+        Forget(now);
+        return Task.FromResult(count);
+    }
+
+    /// <summary>Drops windows nobody has counted in for two window lengths, as the Redis keys expire.</summary>
+    private void Forget(DateTimeOffset now)
+    {
+        var next = Interlocked.Read(ref _nextSweepTicks);
+        if (now.UtcTicks < next
+            || Interlocked.CompareExchange(ref _nextSweepTicks, now.UtcTicks + TimeSpan.TicksPerSecond, next) != next)
+        {
+            return;
+        }
+
+        foreach (var (key, counted) in _windows)
+        {
+            if (counted.KeepUntil < now)
+            {
+                _windows.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private sealed class Counted
+    {
+        public HashSet<string> Events { get; } = [];
+
+        public DateTimeOffset KeepUntil { get; set; }
     }
 }

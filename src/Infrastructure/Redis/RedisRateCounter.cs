@@ -2,20 +2,21 @@ using StackExchange.Redis;
 
 namespace EventChat.Infrastructure.Redis;
 
-public sealed class RedisRateCounter(IConnectionMultiplexer redis, RedisOptions options, TimeProvider clock)
-    : IRateCounter
+public sealed class RedisRateCounter(IConnectionMultiplexer redis, RedisOptions options) : IRateCounter
 {
-    public async Task<long> IncrementAsync(string key, TimeSpan window, CancellationToken cancellationToken)
-    {
-        var windowIndex = clock.GetUtcNow().ToUnixTimeMilliseconds() / (long)window.TotalMilliseconds;
-        RedisKey redisKey = $"{options.Prefix}:rate:{key}:{windowIndex}";
-        var db = redis.GetDatabase();
-        var count = await db.StringIncrementAsync(redisKey);
-        if (count == 1)
-        {
-            await db.KeyExpireAsync(redisKey, window + window);
-        }
+    private const string CountScript = """
+        redis.call('SADD', KEYS[1], ARGV[1])
+        redis.call('EXPIRE', KEYS[1], ARGV[2])
+        return redis.call('SCARD', KEYS[1])
+        """;
 
-        return count;
+    public async Task<long> CountAsync(
+        string key, string eventId, DateTimeOffset at, TimeSpan window, CancellationToken cancellationToken)
+    {
+        var windowIndex = at.ToUnixTimeMilliseconds() / (long)window.TotalMilliseconds;
+        RedisKey redisKey = $"{options.Prefix}:rate:{key}:{windowIndex}";
+        var keepFor = (long)Math.Ceiling((window + window).TotalSeconds);
+        var count = await redis.GetDatabase().ScriptEvaluateAsync(CountScript, [redisKey], [eventId, keepFor]);
+        return (long)count;
     }
 }

@@ -28,11 +28,13 @@ public static class RedisServiceExtensions
             services.AddSingleton<IConnectionMultiplexer>(_ => Connect(options.ConnectionString!));
             services.AddSingleton<IPresenceStore, RedisPresenceStore>();
             services.AddSingleton<IRateCounter, RedisRateCounter>();
+            services.AddSingleton<IDecisionMemory, RedisDecisionMemory>();
         }
         else
         {
             services.AddSingleton<IPresenceStore, InMemoryPresenceStore>();
             services.AddSingleton<IRateCounter, InMemoryRateCounter>();
+            services.AddSingleton<IDecisionMemory, InMemoryDecisionMemory>();
         }
 
         return services;

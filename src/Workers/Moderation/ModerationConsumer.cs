@@ -11,16 +11,19 @@ namespace EventChat.Workers.Moderation;
 public sealed partial class ModerationConsumer(
     BlockedWordFilter filter,
     IRateCounter counter,
+    IDecisionMemory decisions,
     ModerationOptions options,
     TimeProvider clock,
     ILogger<ModerationConsumer> logger) : IConsumer<MessageSent>
 {
     public const string BlockedWordReason = "The message contains a blocked word.";
+    private const string Approve = "approve";
+    private static readonly TimeSpan KeepDecisionsFor = TimeSpan.FromDays(1);
 
     public async Task Consume(ConsumeContext<MessageSent> context)
     {
         var message = context.Message;
-        var reason = await RejectionReasonAsync(message, context.CancellationToken);
+        var reason = await DecideAsync(message, context.CancellationToken);
         if (reason is null)
         {
             await context.Publish(
@@ -38,6 +41,18 @@ public sealed partial class ModerationConsumer(
         Log.Rejected(logger, message.MessageId, message.RoomId, message.SenderId, reason);
     }
 
+    /// <summary>
+    /// The first decision on a message id is the only one: a redelivery, or a client's retry of the same
+    /// clientMessageId, gets it again, so a message is never stored for some and rejected for its sender.
+    /// </summary>
+    private async Task<string?> DecideAsync(MessageSent message, CancellationToken cancellationToken)
+    {
+        var fresh = await RejectionReasonAsync(message, cancellationToken) ?? Approve;
+        var decision = await decisions.RememberAsync(
+            $"moderation:{message.MessageId:N}", fresh, KeepDecisionsFor, cancellationToken);
+        return decision == Approve ? null : decision;
+    }
+
     private async Task<string?> RejectionReasonAsync(MessageSent message, CancellationToken cancellationToken)
     {
         if (filter.ContainsBlockedWord(message.Text))
@@ -45,7 +60,10 @@ public sealed partial class ModerationConsumer(
             return BlockedWordReason;
         }
 
-        var sent = await counter.IncrementAsync($"flood:{message.SenderId:N}", options.FloodWindow, cancellationToken);
+        // Counted in the window of the time it was sent, so a backlog worked off after an outage is not a flood.
+        var sent = await counter.CountAsync(
+            $"flood:{message.SenderId:N}", message.MessageId.ToString("N"), message.SentAt, options.FloodWindow,
+            cancellationToken);
         return sent > options.FloodLimit
             ? $"Too many messages: at most {options.FloodLimit} every {options.FloodWindow.TotalSeconds:0} seconds."
             : null;

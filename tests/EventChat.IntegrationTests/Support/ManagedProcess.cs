@@ -5,7 +5,12 @@ namespace EventChat.IntegrationTests.Support;
 
 /// <summary>One EventChat executable run as a real OS process, with its output kept for failure messages.</summary>
 public sealed class ManagedProcess(
-    string name, string dll, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> env, string? logFile = null)
+    string name,
+    string dll,
+    IReadOnlyList<string> args,
+    IReadOnlyDictionary<string, string> env,
+    string? logFile = null,
+    string? workingDirectory = null)
     : IAsyncDisposable
 {
     private readonly ConcurrentQueue<string> _tail = new();
@@ -25,7 +30,7 @@ public sealed class ManagedProcess(
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = RepoPaths.Root,
+            WorkingDirectory = workingDirectory ?? RepoPaths.Root,
         };
         info.ArgumentList.Add(dll);
         foreach (var arg in args)
@@ -33,15 +38,14 @@ public sealed class ManagedProcess(
             info.ArgumentList.Add(arg);
         }
 
-        foreach (var (key, value) in env)
-        {
-            info.Environment[key] = value;
-        }
-
         // The test runner's own settings must not leak into the product's configuration.
         info.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        foreach (var (key, value) in env)
+        {
+            info.Environment[key] = value;
+        }
 
         _process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {name}.");
         _process.OutputDataReceived += (_, e) => Keep(e.Data);

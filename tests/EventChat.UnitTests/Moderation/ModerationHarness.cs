@@ -29,6 +29,7 @@ public sealed class ModerationHarness
             .AddSingleton(new BlockedWordFilter(options.BlockedWords))
             .AddSingleton(options)
             .AddSingleton<IRateCounter>(new InMemoryRateCounter(new FrozenClock(DateTimeOffset.UtcNow)))
+            .AddSingleton<IDecisionMemory>(new InMemoryDecisionMemory(TimeProvider.System))
             .AddSingleton(TimeProvider.System)
             .AddMassTransitTestHarness(x => x.AddConsumer<ModerationConsumer, ModerationConsumerDefinition>())
             .BuildServiceProvider(validateScopes: true);
@@ -38,9 +39,10 @@ public sealed class ModerationHarness
         return moderation;
     }
 
-    public static MessageSent Sent(Guid roomId, Guid senderId, string text) =>
-        new(Guid.NewGuid(), roomId, $"client-{Guid.NewGuid():N}", senderId, "sender", text,
-            new DateTimeOffset(2025, 6, 1, 12, 30, 15, 123, TimeSpan.Zero));
+    public static readonly DateTimeOffset SentAt = new(2025, 6, 1, 12, 30, 15, 123, TimeSpan.Zero);
+
+    public static MessageSent Sent(Guid roomId, Guid senderId, string text, DateTimeOffset? sentAt = null) =>
+        new(Guid.NewGuid(), roomId, $"client-{Guid.NewGuid():N}", senderId, "sender", text, sentAt ?? SentAt);
 
     public Task SendAsync(MessageSent message) => Harness.Bus.Publish(message).WaitAsync(Within.Timeout);
 

@@ -1,0 +1,18 @@
+using Microsoft.AspNetCore.Http.Json;
+
+namespace EventChat.Api.Errors;
+
+public static class ErrorServiceExtensions
+{
+    /// <summary>Every error answer is RFC 9457 problem details; a bad request is never a 500, in any environment.</summary>
+    public static IServiceCollection AddChatErrors(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
+        services.Configure<ExceptionHandlerOptions>(o =>
+            o.SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException);
+        return services;
+    }
+}
