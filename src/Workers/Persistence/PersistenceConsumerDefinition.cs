@@ -6,12 +6,16 @@ namespace EventChat.Workers.Persistence;
 
 public sealed class PersistenceConsumerDefinition : ConsumerDefinition<PersistenceConsumer>
 {
+    /// <summary>The most messages one transaction stores.</summary>
+    public const int BatchSize = 100;
+
     public PersistenceConsumerDefinition()
     {
-        // One message at a time, in queue order: concurrent dispatch would let a room's later message overtake an
-        // earlier one, and each room's order is the product's promise. Throughput comes from the prefetch.
         EndpointName = QueueNames.Persistence;
-        ConcurrentMessageLimit = 1;
+
+        // A batch takes every message in flight, and the next batch starts only when this one is acknowledged,
+        // so batches follow the queue's order and one commit covers many messages.
+        ConcurrentMessageLimit = BatchSize;
     }
 
     protected override void ConfigureConsumer(
@@ -20,8 +24,12 @@ public sealed class PersistenceConsumerDefinition : ConsumerDefinition<Persisten
         IRegistrationContext context)
     {
         EndpointConventions.BindQuorumQueue<MessageApproved>(endpointConfigurator);
+        consumerConfigurator.Options<BatchOptions>(o => o
+            .SetMessageLimit(BatchSize)
+            .SetTimeLimit(TimeSpan.FromMilliseconds(2))
+            .SetConcurrencyLimit(1));
 
-        // Retries happen in place, so a failing message holds back the ones behind it rather than fall behind them.
+        // Retries happen in place, so a failing batch holds back the messages behind it rather than fall behind them.
         EndpointConventions.RetryBriefly(consumerConfigurator);
     }
 }
