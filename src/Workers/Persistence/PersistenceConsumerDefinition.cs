@@ -11,11 +11,14 @@ public sealed class PersistenceConsumerDefinition : ConsumerDefinition<Persisten
 
     public PersistenceConsumerDefinition()
     {
-        EndpointName = QueueNames.Persistence;
-
-        // A batch takes every message in flight, and the next batch starts only when this one is acknowledged,
-        // so batches follow the queue's order and one commit covers many messages.
-        ConcurrentMessageLimit = BatchSize;
+        // One batch is stored at a time while the next one gathers, so batches follow the queue's order and one
+        // commit covers many messages.
+        Endpoint(e =>
+        {
+            e.Name = QueueNames.Persistence;
+            e.PrefetchCount = 2 * BatchSize;
+            e.ConcurrentMessageLimit = 2 * BatchSize;
+        });
     }
 
     protected override void ConfigureConsumer(
@@ -26,7 +29,7 @@ public sealed class PersistenceConsumerDefinition : ConsumerDefinition<Persisten
         EndpointConventions.BindQuorumQueue<MessageApproved>(endpointConfigurator);
         consumerConfigurator.Options<BatchOptions>(o => o
             .SetMessageLimit(BatchSize)
-            .SetTimeLimit(TimeSpan.FromMilliseconds(2))
+            .SetTimeLimit(TimeSpan.FromMilliseconds(5))
             .SetConcurrencyLimit(1));
 
         // Retries happen in place, so a failing batch holds back the messages behind it rather than fall behind them.
