@@ -263,10 +263,8 @@ async function openRoom(roomId) {
   try {
     const joined = await state.hub.invoke('JoinRoom', roomId);
     const info = await api('GET', `/api/rooms/${joined.roomId}`);
-    if (previous && previous.roomId !== info.roomId) {
-      // One room at a time: stop the old room's live feed and presence.
-      state.hub.invoke('LeaveRoom', previous.roomId).catch(() => {});
-    }
+    // Switching rooms keeps the old membership (LeaveRoom would give it up); its live messages are
+    // simply not shown while another room is open.
     showRoom(info);
     await loadLatest();
     return true;
