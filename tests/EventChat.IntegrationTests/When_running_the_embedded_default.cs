@@ -74,7 +74,7 @@ public sealed class When_running_the_embedded_default : IAsyncLifetime
     [Theory]
     [InlineData("POST", "/api/auth/register", "{\"username\":\"x\"", "JSON")]
     [InlineData("POST", "/api/auth/register", "{\"username\":123,\"password\":true}", "JSON")]
-    [InlineData("POST", "/api/auth/register", "null", "")]
+    [InlineData("POST", "/api/auth/register", "null", "JSON body")]
     [InlineData("POST", "/api/auth/register", "[]", "JSON")]
     [InlineData("POST", "/api/rooms", "{\"name\":\"x\",\"visibility\":1}", "JSON")]
     [InlineData("GET", "/api/rooms/not-a-room", null, "not a valid room id")]
@@ -98,6 +98,7 @@ public sealed class When_running_the_embedded_default : IAsyncLifetime
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
         Assert.Contains(reason, text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("EventChat.", text, StringComparison.Ordinal);
         Assert.DoesNotContain(_edge!.Lines, l => l.StartsWith("fail:", StringComparison.Ordinal));
     }
 
