@@ -37,6 +37,13 @@ public static class WorkerRoles
             services.AddSingleton(new BlockedWordFilter(moderation.BlockedWords));
         }
 
+        if (roles.HasFlag(WorkerRole.Persistence))
+        {
+            services.AddScoped<MessageStore>();
+            services.AddSingleton<PersistenceBatcher>();
+            services.AddHostedService(sp => sp.GetRequiredService<PersistenceBatcher>());
+        }
+
         return services;
     }
 

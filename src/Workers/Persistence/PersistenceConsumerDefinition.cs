@@ -6,18 +6,14 @@ namespace EventChat.Workers.Persistence;
 
 public sealed class PersistenceConsumerDefinition : ConsumerDefinition<PersistenceConsumer>
 {
-    /// <summary>The most messages one transaction stores.</summary>
-    public const int BatchSize = 100;
-
     public PersistenceConsumerDefinition()
     {
-        // One batch is stored at a time while the next one gathers, so batches follow the queue's order and one
-        // commit covers many messages.
+        // Enough messages in flight for the batcher to fill a transaction while the previous one commits.
         Endpoint(e =>
         {
             e.Name = QueueNames.Persistence;
-            e.PrefetchCount = 2 * BatchSize;
-            e.ConcurrentMessageLimit = 2 * BatchSize;
+            e.PrefetchCount = 2 * PersistenceBatcher.BatchSize;
+            e.ConcurrentMessageLimit = 2 * PersistenceBatcher.BatchSize;
         });
     }
 
@@ -27,12 +23,6 @@ public sealed class PersistenceConsumerDefinition : ConsumerDefinition<Persisten
         IRegistrationContext context)
     {
         EndpointConventions.BindQuorumQueue<MessageApproved>(endpointConfigurator);
-        consumerConfigurator.Options<BatchOptions>(o => o
-            .SetMessageLimit(BatchSize)
-            .SetTimeLimit(TimeSpan.FromMilliseconds(5))
-            .SetConcurrencyLimit(1));
-
-        // Retries happen in place, so a failing batch holds back the messages behind it rather than fall behind them.
         EndpointConventions.RetryBriefly(consumerConfigurator);
     }
 }

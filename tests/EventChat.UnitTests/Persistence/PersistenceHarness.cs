@@ -2,9 +2,11 @@ using EventChat.Contracts;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Outbox;
 using EventChat.UnitTests.TestSupport;
+using EventChat.Workers;
 using EventChat.Workers.Persistence;
 using MassTransit;
 using MassTransit.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EventChat.UnitTests.Persistence;
@@ -38,10 +40,12 @@ public sealed class PersistenceHarness
             .AddDbContext<ChatDbContext>(database.Configure)
             .AddSingleton<OutboxSignal>()
             .AddSingleton(TimeProvider.System)
+            .AddWorkerRoleServices(new ConfigurationBuilder().Build(), WorkerRole.Persistence)
             .AddMassTransitTestHarness(x => x.AddConsumer<PersistenceConsumer, PersistenceConsumerDefinition>())
             .BuildServiceProvider(validateScopes: true);
 
         var persistence = new PersistenceHarness(database, roomId, provider);
+        await provider.GetRequiredService<PersistenceBatcher>().StartAsync(CancellationToken.None);
         await persistence.Harness.Start().WaitAsync(Within.Timeout);
         return persistence;
     }

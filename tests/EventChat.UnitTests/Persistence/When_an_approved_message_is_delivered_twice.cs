@@ -32,7 +32,7 @@ public sealed class When_an_approved_message_is_delivered_twice : IAsyncLifetime
         Assert.Equal(message.MessageId, Assert.Single(stored).MessageId);
         Assert.Equal(message.MessageId, Assert.Single(outbox).MessageId);
         var entry = Assert.Single(inbox);
-        Assert.Equal((PersistenceConsumer.InboxName, message.MessageId), (entry.Consumer, entry.MessageId));
+        Assert.Equal((MessageStore.InboxName, message.MessageId), (entry.Consumer, entry.MessageId));
         Assert.Equal(1, lastSeq);
     }
 }
