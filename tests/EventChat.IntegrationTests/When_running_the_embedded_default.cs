@@ -115,6 +115,9 @@ public sealed class When_running_the_embedded_default : IAsyncLifetime
 
         await alice.SendAsync(room, "after", "still here");
         Assert.Equal("after", Assert.Single(await alice.WaitForMessagesAsync(room, 1)).ClientMessageId);
+
+        // A client's mistake is answered, not logged as a server failure with a stack trace.
+        Assert.DoesNotContain(_edge!.Lines, l => l.StartsWith("fail:", StringComparison.Ordinal));
     }
 
     public async Task DisposeAsync()

@@ -2,6 +2,7 @@ using EventChat.Api.History;
 using EventChat.Api.Rooms;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Redis;
+using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
 namespace EventChat.Api.Chat;
@@ -22,6 +23,7 @@ public static class EdgeServiceExtensions
             // oversized text to reach the length check and get a clear answer. A frame past this closes the
             // connection: SignalR cannot answer an invocation it refused to read.
             hub.MaximumReceiveMessageSize = Math.Max(1024 * 1024, (options.MaxMessageLength * 12) + 4096);
+            hub.AddFilter<HubErrorFilter>();
         });
         var redis = new RedisOptions { ConnectionString = configuration.GetConnectionString("Redis") };
         configuration.GetSection("Redis").Bind(redis);
