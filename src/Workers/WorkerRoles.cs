@@ -40,8 +40,6 @@ public static class WorkerRoles
         if (roles.HasFlag(WorkerRole.Persistence))
         {
             services.AddScoped<MessageStore>();
-            services.AddSingleton<PersistenceBatcher>();
-            services.AddHostedService(sp => sp.GetRequiredService<PersistenceBatcher>());
         }
 
         return services;

@@ -8,10 +8,10 @@ public sealed class ModerationConsumerDefinition : ConsumerDefinition<Moderation
 {
     public ModerationConsumerDefinition()
     {
+        // One message at a time, in queue order: concurrent dispatch lets a later message overtake an earlier one,
+        // even behind a partitioner, and a sender's messages must reach persistence in the order they were sent.
         EndpointName = QueueNames.Moderation;
-
-        // Most of a decision is spent waiting for the broker to confirm the verdict, so many are in flight at once.
-        ConcurrentMessageLimit = 32;
+        ConcurrentMessageLimit = 1;
     }
 
     protected override void ConfigureConsumer(
@@ -21,11 +21,7 @@ public sealed class ModerationConsumerDefinition : ConsumerDefinition<Moderation
     {
         EndpointConventions.BindQuorumQueue<MessageSent>(endpointConfigurator);
 
-        // One sender's messages are decided one after another: their flood count and their verdicts stay in the
-        // order they were sent. Persistence orders each batch by send time as well.
-        consumerConfigurator.Message<MessageSent>(m => m.UsePartitioner(32, c => c.Message.SenderId));
-
-        // Retries happen inside the partition, so a failing message holds back its sender's later ones.
+        // Retries happen in place, so a failing message holds back the ones behind it rather than fall behind them.
         EndpointConventions.RetryBriefly(consumerConfigurator);
     }
 }

@@ -8,7 +8,7 @@ using OutboxLog = EventChat.Infrastructure.Outbox.Outbox;
 namespace EventChat.Workers.Persistence;
 
 /// <summary>
-/// Stores a batch of approved messages, each as its room's next sequence number. The rooms' counters, the
+/// Stores approved messages, each as its room's next sequence number. The rooms' counters, the
 /// message rows, the inbox entries and the <see cref="MessagePosted"/> outbox rows commit in one transaction, so
 /// every message is stored once with a gap-free number, or not at all, whatever dies when.
 /// </summary>

@@ -4,12 +4,19 @@ using MassTransit;
 namespace EventChat.Workers.Persistence;
 
 /// <summary>
-/// Hands each approved message to the <see cref="PersistenceBatcher"/> and acknowledges it only once its
-/// transaction has committed. A message whose room does not exist faults, and after its retries lands in the
-/// error queue for an operator.
+/// Stores each approved message through the <see cref="MessageStore"/> and acknowledges it once committed. A
+/// message whose room does not exist faults, and after its retries lands in the error queue for an operator.
 /// </summary>
-public sealed class PersistenceConsumer(PersistenceBatcher batcher) : IConsumer<MessageApproved>
+public sealed class PersistenceConsumer(MessageStore store) : IConsumer<MessageApproved>
 {
-    public Task Consume(ConsumeContext<MessageApproved> context) =>
-        batcher.StoreAsync(context.Message, context.CancellationToken);
+    public async Task Consume(ConsumeContext<MessageApproved> context)
+    {
+        var message = context.Message;
+        var orphans = await store.StoreAsync([message], context.CancellationToken);
+        if (orphans.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"Message {message.MessageId} names room {message.RoomId}, which does not exist.");
+        }
+    }
 }

@@ -8,13 +8,10 @@ public sealed class PersistenceConsumerDefinition : ConsumerDefinition<Persisten
 {
     public PersistenceConsumerDefinition()
     {
-        // Enough messages in flight for the batcher to fill a transaction while the previous one commits.
-        Endpoint(e =>
-        {
-            e.Name = QueueNames.Persistence;
-            e.PrefetchCount = 2 * PersistenceBatcher.BatchSize;
-            e.ConcurrentMessageLimit = 2 * PersistenceBatcher.BatchSize;
-        });
+        // One message at a time, in queue order: concurrent dispatch lets a later message overtake an earlier one,
+        // and a sender's messages must be numbered in the order they were sent.
+        EndpointName = QueueNames.Persistence;
+        ConcurrentMessageLimit = 1;
     }
 
     protected override void ConfigureConsumer(
@@ -23,6 +20,8 @@ public sealed class PersistenceConsumerDefinition : ConsumerDefinition<Persisten
         IRegistrationContext context)
     {
         EndpointConventions.BindQuorumQueue<MessageApproved>(endpointConfigurator);
+
+        // Retries happen in place, so a failing message holds back the ones behind it rather than fall behind them.
         EndpointConventions.RetryBriefly(consumerConfigurator);
     }
 }

@@ -45,7 +45,6 @@ public sealed class PersistenceHarness
             .BuildServiceProvider(validateScopes: true);
 
         var persistence = new PersistenceHarness(database, roomId, provider);
-        await provider.GetRequiredService<PersistenceBatcher>().StartAsync(CancellationToken.None);
         await persistence.Harness.Start().WaitAsync(Within.Timeout);
         return persistence;
     }
