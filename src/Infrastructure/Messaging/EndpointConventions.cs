@@ -1,3 +1,4 @@
+using EventChat.Infrastructure.Data;
 using MassTransit;
 
 namespace EventChat.Infrastructure.Messaging;
@@ -34,5 +35,19 @@ public static class EndpointConventions
     {
         consumer.UseMessageRetry(r => r.Exponential(
             5, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(100)));
+    }
+
+    /// <summary>
+    /// While the database is unreachable, keeps retrying the same message in place for as long as it takes (up to
+    /// a day), instead of parking acknowledged messages in the error queue after a few seconds of outage.
+    /// </summary>
+    public static void RetryWhileDatabaseIsDown<TConsumer>(IConsumerConfigurator<TConsumer> consumer)
+        where TConsumer : class
+    {
+        consumer.UseMessageRetry(r =>
+        {
+            r.Handle<Exception>(TransientFailures.IsDatabaseUnavailable);
+            r.Exponential(3000, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
+        });
     }
 }

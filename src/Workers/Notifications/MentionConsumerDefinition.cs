@@ -19,5 +19,6 @@ public sealed class MentionConsumerDefinition : ConsumerDefinition<MentionConsum
     {
         EndpointConventions.BindQuorumQueue<MessagePosted>(endpointConfigurator);
         EndpointConventions.RetryBriefly(consumerConfigurator);
+        EndpointConventions.RetryWhileDatabaseIsDown(consumerConfigurator);
     }
 }

@@ -26,5 +26,6 @@ public sealed class PersistenceConsumerDefinition : ConsumerDefinition<Persisten
 
         // Retries happen in place, so a failing message holds back the ones behind it rather than fall behind them.
         EndpointConventions.RetryBriefly(consumerConfigurator);
+        EndpointConventions.RetryWhileDatabaseIsDown(consumerConfigurator);
     }
 }
