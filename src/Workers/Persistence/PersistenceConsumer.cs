@@ -12,8 +12,7 @@ public sealed class PersistenceConsumer(MessageStore store) : IConsumer<MessageA
     public async Task Consume(ConsumeContext<MessageApproved> context)
     {
         var message = context.Message;
-        var orphans = await store.StoreAsync([message], context.CancellationToken);
-        if (orphans.Count > 0)
+        if (!await store.StoreAsync(message, context.CancellationToken))
         {
             throw new InvalidOperationException(
                 $"Message {message.MessageId} names room {message.RoomId}, which does not exist.");
