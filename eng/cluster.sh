@@ -25,7 +25,7 @@ API_DLL="$REPO_ROOT/src/Api/bin/Release/net10.0/EventChat.Api.dll"
 WORKERS_DLL="$REPO_ROOT/src/Workers/bin/Release/net10.0/EventChat.Workers.dll"
 
 EDGES=(edge-1 edge-2)
-WORKER_ROLES=(moderation persistence notifications)
+WORKER_ROLES=(moderation persistence notifications retention)
 NGINX_PORT=8080
 HEALTH_TIMEOUT=${EVENTCHAT_HEALTH_TIMEOUT:-120}
 # Said when `up` fails half-way: what did start is kept, so its logs and state can be inspected.

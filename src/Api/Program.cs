@@ -4,6 +4,8 @@ using EventChat.Api.Delivery;
 using EventChat.Api.Errors;
 using EventChat.Api.Health;
 using EventChat.Api.Notifications;
+using EventChat.Api.Presence;
+using EventChat.Api.Retention;
 using EventChat.Api.Rooms;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Messaging;
@@ -17,6 +19,7 @@ builder.Services.AddChatData(builder.Configuration);
 builder.Services.AddHotState(builder.Configuration);
 builder.Services.AddChatAuth(builder.Configuration);
 builder.Services.AddChatEdge(builder.Configuration);
+builder.Services.AddChatPresence(builder.Configuration);
 builder.Services.AddWorkerRoleServices(builder.Configuration, roles);
 builder.Services.AddChatMessaging(builder.Configuration, bus =>
 {
@@ -38,7 +41,9 @@ app.UseAuthorization();
 app.MapAuthEndpoints();
 app.MapRoomEndpoints();
 app.MapNotificationEndpoints();
-app.MapHub<ChatHub>("/hubs/chat");
+app.MapPresenceEndpoints();
+app.MapRetentionEndpoints();
+app.MapHub<ChatHub>("/hubs/chat", hub => hub.AllowStatefulReconnects = true);
 app.MapChatHealthChecks();
 
 await app.RunAsync();

@@ -8,4 +8,5 @@ public sealed record MessageApproved(
     Guid SenderId,
     string SenderName,
     string Text,
-    DateTimeOffset SentAt);
+    DateTimeOffset SentAt,
+    Guid? ReplyToMessageId = null);

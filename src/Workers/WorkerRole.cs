@@ -8,5 +8,8 @@ public enum WorkerRole
     Moderation = 1,
     Persistence = 2,
     Notifications = 4,
-    All = Moderation | Persistence | Notifications,
+
+    /// <summary>Removes events and messages older than each room's retention period.</summary>
+    Retention = 8,
+    All = Moderation | Persistence | Notifications | Retention,
 }

@@ -1,6 +1,7 @@
 using EventChat.Workers.Moderation;
 using EventChat.Workers.Notifications;
 using EventChat.Workers.Persistence;
+using EventChat.Workers.Retention;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,8 +19,8 @@ public static class WorkerRoles
         {
             roles |= Enum.TryParse<WorkerRole>(name, ignoreCase: true, out var role)
                 ? role
-                : throw new InvalidOperationException(
-                    $"Workers:Roles has an unknown role '{name}'. Use moderation, persistence, notifications, all or none.");
+                : throw new InvalidOperationException($"Workers:Roles has an unknown role '{name}'. Use moderation, "
+                    + "persistence, notifications, retention, all or none.");
         }
 
         return roles;
@@ -42,6 +43,16 @@ public static class WorkerRoles
             services.AddScoped<MessageStore>();
         }
 
+        if (roles.HasFlag(WorkerRole.Retention))
+        {
+            var retention = new RetentionOptions();
+            configuration.GetSection("Retention").Bind(retention);
+            retention.Validate();
+            services.AddSingleton(retention);
+            services.AddScoped<RetentionSweeper>();
+            services.AddHostedService<RetentionJob>();
+        }
+
         return services;
     }
 
@@ -59,7 +70,7 @@ public static class WorkerRoles
 
         if (roles.HasFlag(WorkerRole.Notifications))
         {
-            bus.AddConsumer<MentionConsumer, MentionConsumerDefinition>();
+            bus.AddConsumer<NotificationConsumer, NotificationConsumerDefinition>();
         }
     }
 }

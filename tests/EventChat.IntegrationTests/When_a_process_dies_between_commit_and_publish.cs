@@ -6,7 +6,7 @@ namespace EventChat.IntegrationTests;
 
 /// <summary>
 /// Leaves the database exactly as a persistence worker leaves it when SIGKILL lands after its commit and before
-/// its relay publishes: the message row and its outbox row, and nobody told to publish them.
+/// its relay publishes: the message row, its room event and the outbox row, and nobody told to publish them.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class When_a_process_dies_between_commit_and_publish(ClusterFixture cluster)
@@ -18,20 +18,23 @@ public sealed class When_a_process_dies_between_commit_and_publish(ClusterFixtur
         var (alice, bob, room) = pair;
         await alice.SendAsync(room, "before", "stored the normal way");
         await bob.WaitForMessagesAsync(room, 1);
+        await bob.WaitForLastSeqAsync(room, pair.StartSeq + 1);
 
         var messageId = Guid.NewGuid();
         await CommitWithoutPublishingAsync(room, alice, messageId, "orphan", "committed, never published");
 
         var live = await bob.WaitForMessagesAsync(room, 2);
         Assert.Equal(["before", "orphan"], live.Select(m => m.ClientMessageId));
-        Assert.Equal([1L, 2L], live.Select(m => m.Seq));
+        Assert.Equal(pair.NextSeqs(2), live.Select(m => m.Seq));
 
         await Task.Delay(1500);
-        Assert.Equal(2, bob.Received.Count(m => m.RoomId == room));
-        Assert.Equal(live, await bob.FullHistoryAsync(room));
+        Assert.Equal(2, bob.Posted(room).Count);
+        Assert.Equal(live.Select(e => e.AsPosted()), (await bob.FullHistoryAsync(room)).Select(m => m.AsPosted()));
         Assert.Equal(0, await OutboxRowsAsync());
     }
 
+    /// <summary>The message row, its room event and the event's outbox row, committed together as
+    /// <c>RoomStream.AppendAsync</c> stages them.</summary>
     private async Task CommitWithoutPublishingAsync(
         Guid room, ChatClient sender, Guid messageId, string clientMessageId, string text)
     {
@@ -50,13 +53,15 @@ public sealed class When_a_process_dies_between_commit_and_publish(ClusterFixtur
             """
             INSERT INTO messages (room_id, seq, message_id, client_message_id, sender_id, sender_name, text, sent_at, posted_at)
             VALUES (@room, @seq, @id, @client, @sender, @name, @text, @now, @now);
+            INSERT INTO room_events (room_id, seq, type, payload, occurred_unix_ms)
+            VALUES (@room, @seq, 'message.posted', @payload, @unixMs);
             INSERT INTO outbox_messages (message_id, message_type, payload, partition_key, created_at)
-            VALUES (@id, 'MessagePosted', @payload, @partition, @now);
+            VALUES (@outboxId, 'RoomEvent', @payload, @partition, @now);
             """, db, transaction);
         var payload = JsonSerializer.Serialize(new
         {
-            messageId, roomId = room, seq, clientMessageId, senderId = sender.UserId, senderName = sender.UserName,
-            text, sentAt = now, postedAt = now,
+            roomId = room, seq, type = "message.posted", occurredAt = now, actorId = sender.UserId,
+            actorName = sender.UserName, messageId, clientMessageId, text, sentAt = now,
         });
         insert.Parameters.AddWithValue("room", room);
         insert.Parameters.AddWithValue("seq", seq);
@@ -66,6 +71,8 @@ public sealed class When_a_process_dies_between_commit_and_publish(ClusterFixtur
         insert.Parameters.AddWithValue("name", sender.UserName);
         insert.Parameters.AddWithValue("text", text);
         insert.Parameters.AddWithValue("now", now);
+        insert.Parameters.AddWithValue("unixMs", now.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("outboxId", Guid.CreateVersion7());
         insert.Parameters.AddWithValue("payload", payload);
         insert.Parameters.AddWithValue("partition", room.ToString("N"));
         await insert.ExecuteNonQueryAsync();

@@ -1,89 +1,282 @@
 using System.Collections.Concurrent;
 using EventChat.Api.Auth;
+using EventChat.Api.History;
+using EventChat.Api.Presence;
 using EventChat.Api.Rooms;
 using EventChat.Contracts;
-using EventChat.Infrastructure.Presence;
+using EventChat.Infrastructure.Data;
+using EventChat.Infrastructure.Data.Entities;
 using MassTransit;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
 
 namespace EventChat.Api.Chat;
 
 /// <summary>
-/// The edge's hub. It checks each call, then hands the work to the pipeline: a sent message is acknowledged once
-/// RabbitMQ has confirmed <see cref="MessageSent"/>, and reaches the room only after moderation and storage.
+/// The edge's hub. It checks each call, then hands the work to the pipeline: a sent message, or a change to one,
+/// is acknowledged once RabbitMQ has confirmed it, and reaches the room only after moderation and storage.
+/// Membership changes, read state and typing are answered here.
 /// </summary>
 [Authorize]
 public sealed partial class ChatHub(
     RoomAccess rooms,
+    MessageHistory messages,
+    EventHistory events,
+    ChatDbContext db,
     IPublishEndpoint publisher,
     PublishRetry publishRetry,
-    IPresenceStore presence,
+    PresenceTracker presence,
     ChatOptions options,
     TimeProvider clock,
     ILogger<ChatHub> logger) : Hub<IChatClient>
 {
-    private const string JoinedRoomsKey = "rooms";
+    public const int MaxSyncRooms = 200;
+    public const int SyncPageSize = 500;
+    public static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(2);
+
+    private const string SubscribedRoomsKey = "rooms";
+    private const string TypingKey = "typing";
 
     public static string GroupName(Guid roomId) => $"room:{roomId:N}";
 
     private Guid UserId => Context.User!.UserId();
 
-    private ConcurrentDictionary<Guid, byte> JoinedRooms =>
-        (ConcurrentDictionary<Guid, byte>)Context.Items[JoinedRoomsKey]!;
+    private string UserName => Context.User!.UserName();
+
+    /// <summary>The rooms whose live stream this connection receives.</summary>
+    private ConcurrentDictionary<Guid, byte> SubscribedRooms =>
+        (ConcurrentDictionary<Guid, byte>)Context.Items[SubscribedRoomsKey]!;
 
     public override async Task OnConnectedAsync()
     {
-        Context.Items[JoinedRoomsKey] = new ConcurrentDictionary<Guid, byte>();
-        await presence.ConnectedAsync(UserId, Context.ConnectionId, Context.ConnectionAborted);
+        Context.Items[SubscribedRoomsKey] = new ConcurrentDictionary<Guid, byte>();
+        Context.Items[TypingKey] = new ConcurrentDictionary<Guid, long>();
+        await presence.ConnectedAsync(UserId, UserName, Context.ConnectionId, Context.ConnectionAborted);
         Log.Connected(logger, UserId, Context.ConnectionId);
         await base.OnConnectedAsync();
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        await presence.DisconnectedAsync(UserId, Context.ConnectionId, JoinedRooms.Keys.ToList(), CancellationToken.None);
+        await presence.DisconnectedAsync(UserId, UserName, Context.ConnectionId, SubscribedRooms.Keys.ToList(),
+            CancellationToken.None);
         Log.Disconnected(logger, UserId, Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
     }
 
-    /// <summary>Subscribes this connection to a room, joining it as a member first when it is public.</summary>
+    /// <summary>Subscribes this connection to a room's live stream, joining it as a member first when it is public.</summary>
     public async Task<JoinRoomResult> JoinRoom(string roomId)
     {
         var id = ParseRoomId(roomId);
         var cancellationToken = Context.ConnectionAborted;
-        var user = Context.User!;
-        var outcome = await rooms.JoinAsync(id, user.UserId(), user.UserName(), cancellationToken);
-        if (outcome == JoinOutcome.NotFound)
+        var joined = await rooms.JoinAsync(id, UserId, UserName, cancellationToken);
+        if (!joined.Succeeded)
         {
-            throw new HubException($"Room {id} does not exist, or it is private and you are not a member.");
+            throw new HubException(joined.Error);
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, GroupName(id), cancellationToken);
-        JoinedRooms[id] = 0;
-        await presence.JoinedAsync(id, UserId, Context.ConnectionId, cancellationToken);
+        SubscribedRooms[id] = 0;
+        await presence.SubscribedAsync(id, UserId, Context.ConnectionId, cancellationToken);
 
-        // Read after joining the group: every message numbered above this one will also arrive live.
+        // Read after joining the group: every event numbered above this one will also arrive live.
         var lastSeq = await rooms.LastSeqAsync(id, cancellationToken);
         return new JoinRoomResult(id, lastSeq);
     }
 
-    /// <summary>Stops this connection's live feed of the room and gives up the membership (an owner keeps it).</summary>
+    /// <summary>Gives up the membership, and with it the live stream on every connection.</summary>
     public async Task LeaveRoom(string roomId)
+    {
+        var id = ParseRoomId(roomId);
+        var left = await rooms.LeaveAsync(id, UserId, UserName, Context.ConnectionAborted);
+        if (!left.Succeeded)
+        {
+            throw new HubException(left.Error);
+        }
+
+        await Unsubscribe(roomId);
+    }
+
+    /// <summary>Stops this connection's live stream of the room; the membership stays.</summary>
+    public async Task Unsubscribe(string roomId)
     {
         var id = ParseRoomId(roomId);
         var cancellationToken = Context.ConnectionAborted;
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, GroupName(id), cancellationToken);
-        JoinedRooms.TryRemove(id, out _);
-        await presence.LeftAsync(id, UserId, Context.ConnectionId, cancellationToken);
-        await rooms.LeaveAsync(id, UserId, cancellationToken);
+        SubscribedRooms.TryRemove(id, out _);
+        await presence.UnsubscribedAsync(id, UserId, Context.ConnectionId, cancellationToken);
     }
 
     /// <summary>
     /// Accepts a message for the room. The same <paramref name="clientMessageId"/> from the same sender is one
     /// message however often it is sent; the answer comes once RabbitMQ has confirmed the publish.
     /// </summary>
-    public async Task<SendMessageResult> SendMessage(string roomId, string clientMessageId, string text)
+    public Task<SendMessageResult> SendMessage(string roomId, string clientMessageId, string text) =>
+        SendAsync(roomId, clientMessageId, text, null);
+
+    /// <summary>Like <see cref="SendMessage"/>, as an answer to another message of the same room.</summary>
+    public async Task<SendMessageResult> SendReply(string roomId, string clientMessageId, string text, string replyToMessageId)
+    {
+        var parent = ParseMessageId(replyToMessageId, "replyToMessageId");
+        return await SendAsync(roomId, clientMessageId, text, parent);
+    }
+
+    /// <summary>Replaces the text of one of the caller's own messages; moderation checks the new text.</summary>
+    public async Task<ChangeResult> EditMessage(string roomId, string messageId, string text)
+    {
+        if (MessageRules.CheckText(text, options.MaxMessageLength) is string problem)
+        {
+            throw new HubException(problem);
+        }
+
+        var (room, message) = await FindMessageAsync(roomId, messageId);
+        if (message.SenderId != UserId)
+        {
+            throw new HubException("Only the author may edit a message.");
+        }
+
+        return await RequestChangeAsync(room, message, MessageChanges.Edit, text, null);
+    }
+
+    /// <summary>Deletes a message, leaving a tombstone; its author or a room admin may.</summary>
+    public async Task<ChangeResult> DeleteMessage(string roomId, string messageId)
+    {
+        var (room, message) = await FindMessageAsync(roomId, messageId, allowDeleted: true);
+        if (message.SenderId != UserId
+            && await rooms.RoleAsync(room, UserId, Context.ConnectionAborted) is not (RoomRole.Admin or RoomRole.Owner))
+        {
+            throw new HubException("Only the author or a room admin may delete a message.");
+        }
+
+        return await RequestChangeAsync(room, message, MessageChanges.Delete, null, null);
+    }
+
+    /// <summary>Adds the caller's reaction; each user has at most one of each emoji on a message.</summary>
+    public async Task<ChangeResult> AddReaction(string roomId, string messageId, string emoji)
+    {
+        if (MessageRules.CheckEmoji(emoji) is string problem)
+        {
+            throw new HubException(problem);
+        }
+
+        var (room, message) = await FindMessageAsync(roomId, messageId);
+        return await RequestChangeAsync(room, message, MessageChanges.React, null, emoji);
+    }
+
+    public async Task<ChangeResult> RemoveReaction(string roomId, string messageId, string emoji)
+    {
+        if (MessageRules.CheckEmoji(emoji) is string problem)
+        {
+            throw new HubException(problem);
+        }
+
+        var (room, message) = await FindMessageAsync(roomId, messageId, allowDeleted: true);
+        return await RequestChangeAsync(room, message, MessageChanges.Unreact, null, emoji);
+    }
+
+    /// <summary>Moves the caller's read watermark forward; the room sees a receipt when it moves.</summary>
+    public async Task<MarkReadResult> MarkRead(string roomId, long seq)
+    {
+        var id = ParseRoomId(roomId);
+        if (seq < 0)
+        {
+            throw new HubException("seq must be 0 or more.");
+        }
+
+        var marked = await rooms.MarkReadAsync(id, UserId, seq, Context.ConnectionAborted)
+            ?? throw new HubException($"You are not a member of room {id}.");
+        if (marked.Moved)
+        {
+            await Clients.Group(GroupName(id)).ReadReceipt(new ReadReceiptView(id, UserId, UserName, marked.LastReadSeq));
+        }
+
+        return new MarkReadResult(id, marked.LastReadSeq);
+    }
+
+    /// <summary>
+    /// Tells the room's other connections that the caller is typing. It goes over the backplane only, never to
+    /// RabbitMQ or the database, and a connection's calls closer together than <see cref="TypingInterval"/> are
+    /// accepted and dropped.
+    /// </summary>
+    public async Task Typing(string roomId)
+    {
+        var id = ParseRoomId(roomId);
+        await EnsureMemberAsync(id);
+        var lastSent = (ConcurrentDictionary<Guid, long>)Context.Items[TypingKey]!;
+        var now = clock.GetTimestamp();
+        var previous = lastSent.GetValueOrDefault(id);
+        if (previous != 0 && clock.GetElapsedTime(previous, now) < TypingInterval)
+        {
+            return;
+        }
+
+        lastSent[id] = now;
+        await Clients.OthersInGroup(GroupName(id)).UserTyping(new TypingView(id, UserId, UserName));
+    }
+
+    /// <summary>
+    /// Catches up on many rooms in one round trip: for each, the events after the client's last number, up to
+    /// <see cref="SyncPageSize"/> (then <c>hasMore</c>). A room the caller may not read gets an error entry of its own.
+    /// </summary>
+    public async Task<IReadOnlyList<EventPage>> Sync(SyncRequest[] requests)
+    {
+        if (requests is null)
+        {
+            throw new HubException("Sync takes a list of {roomId, afterSeq} entries.");
+        }
+
+        if (requests.Length > MaxSyncRooms)
+        {
+            throw new HubException($"Sync takes at most {MaxSyncRooms} rooms per call.");
+        }
+
+        var cancellationToken = Context.ConnectionAborted;
+        var wanted = requests
+            .Select(r => Guid.TryParse(r?.RoomId, out var id) ? id : Guid.Empty)
+            .Where(id => id != Guid.Empty)
+            .Distinct()
+            .ToList();
+        var known = await db.Rooms.AsNoTracking()
+            .Where(r => wanted.Contains(r.Id))
+            .Select(r => new { r.Id, r.Visibility, r.LastSeq, r.FirstSeq })
+            .ToDictionaryAsync(r => r.Id, cancellationToken);
+        var memberOf = await db.RoomMembers.AsNoTracking()
+            .Where(m => m.UserId == UserId && wanted.Contains(m.RoomId))
+            .Select(m => m.RoomId)
+            .ToListAsync(cancellationToken);
+
+        var pages = new List<EventPage>(requests.Length);
+        foreach (var request in requests)
+        {
+            if (request is null || !Guid.TryParse(request.RoomId, out var id))
+            {
+                pages.Add(EventPage.Failed(Guid.Empty, "roomId is not a valid room id."));
+            }
+            else if (request.AfterSeq < 0)
+            {
+                pages.Add(EventPage.Failed(id, "afterSeq must be 0 or more."));
+            }
+            else if (!known.TryGetValue(id, out var room)
+                     || (room.Visibility == RoomVisibility.Private && !memberOf.Contains(id)))
+            {
+                pages.Add(EventPage.Failed(id, $"Room {id} does not exist, or it is private and you are not a member."));
+            }
+            else
+            {
+                pages.Add(await events.ReadAsync(id, request.AfterSeq, SyncPageSize, room.LastSeq, room.FirstSeq,
+                    cancellationToken));
+            }
+        }
+
+        return pages;
+    }
+
+    /// <summary>In invisible mode the caller appears offline to everyone else, on every device.</summary>
+    public Task SetInvisible(bool invisible) =>
+        presence.SetInvisibleAsync(UserId, UserName, invisible, Context.ConnectionAborted);
+
+    private async Task<SendMessageResult> SendAsync(string roomId, string clientMessageId, string text, Guid? replyTo)
     {
         var id = ParseRoomId(roomId);
         var problem = MessageRules.CheckClientMessageId(clientMessageId, options.MaxClientMessageIdLength)
@@ -94,35 +287,79 @@ public sealed partial class ChatHub(
         }
 
         var cancellationToken = Context.ConnectionAborted;
-        if (!JoinedRooms.ContainsKey(id) && !await rooms.IsMemberAsync(id, UserId, cancellationToken))
+        await EnsureMemberAsync(id);
+        if (replyTo is Guid parent
+            && await messages.FindAsync(id, parent, cancellationToken) is not { DeletedAt: null })
         {
-            throw new HubException($"You are not a member of room {id}; join it first.");
+            throw new HubException($"Message {parent} is not in room {id}, or it was deleted.");
         }
 
         var messageId = MessageRules.MessageIdFor(UserId, clientMessageId);
-        var sent = new MessageSent(messageId, id, clientMessageId, UserId, Context.User!.UserName(), text,
-            TruncateToMicroseconds(clock.GetUtcNow()));
-        try
-        {
-            await publishRetry.ExecuteAsync(ct => new ValueTask(publisher.Publish(sent, ct)), cancellationToken);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.PublishFailed(logger, ex, messageId);
-            throw new HubException(
-                "The message could not be accepted right now. Send it again with the same clientMessageId.");
-        }
-
+        var sent = new MessageSent(messageId, id, clientMessageId, UserId, UserName, text,
+            RoomStreamTime(), replyTo);
+        await PublishAsync(sent, messageId);
         Log.Accepted(logger, messageId, id);
         return new SendMessageResult(messageId, clientMessageId);
     }
 
+    private async Task<ChangeResult> RequestChangeAsync(
+        Guid roomId, StoredMessage message, string change, string? text, string? emoji)
+    {
+        var changeId = Guid.CreateVersion7();
+        await PublishAsync(
+            new MessageChangeRequested(changeId, roomId, message.MessageId, change, UserId, UserName, text, emoji,
+                RoomStreamTime()),
+            message.MessageId);
+        return new ChangeResult(changeId);
+    }
+
+    private async Task PublishAsync<T>(T message, Guid messageId)
+        where T : class
+    {
+        try
+        {
+            await publishRetry.ExecuteAsync(ct => new ValueTask(publisher.Publish(message, ct)), Context.ConnectionAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.PublishFailed(logger, ex, messageId);
+            throw new HubException("The request could not be accepted right now. Send it again.");
+        }
+    }
+
+    /// <summary>The message, checked to be in a room the caller belongs to and, unless allowed, not deleted.</summary>
+    private async Task<(Guid RoomId, StoredMessage Message)> FindMessageAsync(
+        string roomId, string messageId, bool allowDeleted = false)
+    {
+        var id = ParseRoomId(roomId);
+        var message = ParseMessageId(messageId, "messageId");
+        await EnsureMemberAsync(id);
+        var stored = await messages.FindAsync(id, message, Context.ConnectionAborted)
+            ?? throw new HubException($"Message {message} is not in room {id}.");
+        if (!allowDeleted && stored.DeletedAt is not null)
+        {
+            throw new HubException($"Message {message} was deleted.");
+        }
+
+        return (id, stored);
+    }
+
+    private async Task EnsureMemberAsync(Guid roomId)
+    {
+        if (!await rooms.IsMemberAsync(roomId, UserId, Context.ConnectionAborted))
+        {
+            throw new HubException($"You are not a member of room {roomId}; join it first.");
+        }
+    }
+
     /// <summary>PostgreSQL keeps microseconds; rounding here makes history and the live stream carry the same time.</summary>
-    private static DateTimeOffset TruncateToMicroseconds(DateTimeOffset time) =>
-        time.AddTicks(-(time.Ticks % TimeSpan.TicksPerMicrosecond));
+    private DateTimeOffset RoomStreamTime() => Infrastructure.Streams.RoomStream.Now(clock);
 
     private static Guid ParseRoomId(string? roomId) =>
         Guid.TryParse(roomId, out var id) ? id : throw new HubException("roomId is not a valid room id.");
+
+    private static Guid ParseMessageId(string? messageId, string name) =>
+        Guid.TryParse(messageId, out var id) ? id : throw new HubException($"{name} is not a valid message id.");
 
     private static partial class Log
     {
@@ -139,7 +376,7 @@ public sealed partial class ChatHub(
         public static partial void Accepted(ILogger logger, Guid messageId, Guid roomId);
 
         [LoggerMessage(EventId = 5004, EventName = "PublishFailed", Level = LogLevel.Warning,
-            Message = "Could not publish message {MessageId}; the client was told to retry")]
+            Message = "Could not publish for message {MessageId}; the client was told to retry")]
         public static partial void PublishFailed(ILogger logger, Exception exception, Guid messageId);
     }
 }

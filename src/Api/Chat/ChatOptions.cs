@@ -7,6 +7,9 @@ public sealed class ChatOptions
 
     public int MaxClientMessageIdLength { get; set; } = 100;
 
+    /// <summary>How much a connection buffers for a client to resume after a blip, before it must catch up instead.</summary>
+    public long StatefulReconnectBufferBytes { get; set; } = 256 * 1024;
+
     public void Validate()
     {
         if (MaxMessageLength is < 1 or > 100_000)

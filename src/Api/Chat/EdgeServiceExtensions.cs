@@ -24,6 +24,9 @@ public static class EdgeServiceExtensions
             // connection: SignalR cannot answer an invocation it refused to read.
             hub.MaximumReceiveMessageSize = Math.Max(1024 * 1024, (options.MaxMessageLength * 12) + 4096);
             hub.AddFilter<HubErrorFilter>();
+
+            // A client that reconnects within a network blip resumes where it was, with nothing to catch up on.
+            hub.StatefulReconnectBufferSize = options.StatefulReconnectBufferBytes;
         });
         var redis = new RedisOptions { ConnectionString = configuration.GetConnectionString("Redis") };
         configuration.GetSection("Redis").Bind(redis);
@@ -31,17 +34,17 @@ public static class EdgeServiceExtensions
         {
             signalR.AddStackExchangeRedis(redis.ConnectionString!, o =>
                 o.Configuration.ChannelPrefix = RedisChannel.Literal($"{redis.Prefix}:signalr"));
-            services.AddSingleton<IRecentMessages, RedisRecentMessages>();
+            services.AddSingleton<IRecentEvents, RedisRecentEvents>();
         }
         else
         {
-            services.AddSingleton<IRecentMessages, InMemoryRecentMessages>();
+            services.AddSingleton<IRecentEvents, InMemoryRecentEvents>();
         }
 
         services.AddSingleton<PublishRetry>();
         services.AddScoped<RoomAccess>();
         services.AddScoped<MessageHistory>();
-        services.AddHostedService<PresenceHeartbeat>();
+        services.AddScoped<EventHistory>();
         return services;
     }
 

@@ -57,6 +57,24 @@ public static class MessageRules
             : null;
     }
 
+    public const int MaxEmojiLength = 32;
+
+    /// <summary>
+    /// A reaction is a short token without spaces: an emoji, with its modifiers and joiners, or a name such as
+    /// <c>:tada:</c>. Returns why it is not one, or null.
+    /// </summary>
+    public static string? CheckEmoji(string? emoji)
+    {
+        if (string.IsNullOrEmpty(emoji) || emoji.Length > MaxEmojiLength)
+        {
+            return $"emoji must be 1 to {MaxEmojiLength} characters.";
+        }
+
+        return emoji.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || HasUnpairedSurrogate(emoji)
+            ? "emoji must be printable and have no spaces."
+            : null;
+    }
+
     /// <summary>Whitespace and invisible format characters (zero-width space, joiners) alone make an empty message.</summary>
     private static bool IsVisible(char c) =>
         !char.IsWhiteSpace(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format;

@@ -6,7 +6,7 @@ public static class DeliveryRegistration
 {
     public static void AddEdgeDelivery(this IBusRegistrationConfigurator bus)
     {
-        bus.AddConsumer<MessagePostedDelivery, MessagePostedDeliveryDefinition>();
+        bus.AddConsumer<RoomEventDelivery, RoomEventDeliveryDefinition>();
         bus.AddConsumer<MessageRejectedDelivery, MessageRejectedDeliveryDefinition>();
         bus.AddConsumer<NotificationDelivery, NotificationDeliveryDefinition>();
     }

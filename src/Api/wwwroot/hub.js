@@ -75,7 +75,7 @@ export class Hub {
     this.onstate('stopped');
   }
 
-  /** Calls a hub method; resolves with its result or rejects with a HubError. */
+  /** Calls a hub method; resolves with its result or rejects with a HubError. Arguments may be any JSON value. */
   invoke(target, ...args) {
     if (!this.#connected) {
       return Promise.reject(new HubError('Not connected to the chat server.', true));
@@ -85,6 +85,13 @@ export class Hub {
       this.#calls.set(invocationId, { resolve, reject });
       this.#send({ type: TYPE.invocation, invocationId, target, arguments: args });
     });
+  }
+
+  /** Calls a hub method without waiting for an answer (no invocation id, so the server sends no completion). */
+  send(target, ...args) {
+    if (this.#connected) {
+      this.#send({ type: TYPE.invocation, target, arguments: args });
+    }
   }
 
   #send(frame) {

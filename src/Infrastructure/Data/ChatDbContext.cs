@@ -20,6 +20,12 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
 
     public DbSet<StoredMessage> Messages => Set<StoredMessage>();
 
+    public DbSet<MessageReaction> Reactions => Set<MessageReaction>();
+
+    public DbSet<StoredEvent> Events => Set<StoredEvent>();
+
+    public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
+
     public DbSet<Notification> Notifications => Set<Notification>();
 
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
@@ -60,6 +66,18 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
             e.HasKey(m => new { m.RoomId, m.Seq });
             e.HasOne<Room>().WithMany().HasForeignKey(m => m.RoomId);
         });
+        modelBuilder.Entity<MessageReaction>(e =>
+        {
+            e.ToTable("message_reactions");
+            e.HasKey(r => new { r.MessageId, r.Emoji, r.UserId });
+        });
+        modelBuilder.Entity<StoredEvent>(e =>
+        {
+            e.ToTable("room_events");
+            e.HasKey(x => new { x.RoomId, x.Seq });
+            e.HasOne<Room>().WithMany().HasForeignKey(x => x.RoomId);
+        });
+        modelBuilder.Entity<RetentionRun>().ToTable("retention_runs");
         modelBuilder.Entity<Notification>(e =>
         {
             e.ToTable("notifications");

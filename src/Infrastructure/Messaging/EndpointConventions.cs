@@ -29,6 +29,21 @@ public static class EndpointConventions
         });
     }
 
+    /// <summary>Binds the queue to the topic exchange of <typeparamref name="T"/> as well, for every room.</summary>
+    /// <remarks>Events bound to one queue keep the order they were published in, whatever their type.</remarks>
+    public static void AlsoBind<T>(IReceiveEndpointConfigurator endpoint)
+        where T : class
+    {
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.Bind(Topology.ExchangeFor<T>(), b =>
+            {
+                b.ExchangeType = "topic";
+                b.RoutingKey = Topology.AllRooms;
+            });
+        }
+    }
+
     /// <summary>Retries a failing message a few times in place; after that it goes to the error queue.</summary>
     public static void RetryBriefly<TConsumer>(IConsumerConfigurator<TConsumer> consumer)
         where TConsumer : class

@@ -20,7 +20,9 @@ public static class Topology
         nameof(MessageSent) => "eventchat.message-sent",
         nameof(MessageApproved) => "eventchat.message-approved",
         nameof(MessageRejected) => "eventchat.message-rejected",
-        nameof(MessagePosted) => "eventchat.message-posted",
+        nameof(MessageChangeRequested) => "eventchat.message-change-requested",
+        nameof(MessageChangeApproved) => "eventchat.message-change-approved",
+        nameof(RoomEvent) => "eventchat.room-event",
         nameof(RoomJoined) => "eventchat.room-joined",
         nameof(NotificationCreated) => "eventchat.notification-created",
         _ => throw new ArgumentOutOfRangeException(nameof(messageType), messageType.Name, "Not a chat event."),
@@ -31,7 +33,9 @@ public static class Topology
         Route<MessageSent>(cfg, m => m.RoomId);
         Route<MessageApproved>(cfg, m => m.RoomId);
         Route<MessageRejected>(cfg, m => m.RoomId);
-        Route<MessagePosted>(cfg, m => m.RoomId);
+        Route<MessageChangeRequested>(cfg, m => m.RoomId);
+        Route<MessageChangeApproved>(cfg, m => m.RoomId);
+        Route<RoomEvent>(cfg, m => m.RoomId);
         Route<RoomJoined>(cfg, m => m.RoomId);
         Route<NotificationCreated>(cfg, m => m.RoomId);
     }

@@ -28,6 +28,6 @@ public static class Outbox
 
     /// <summary>Only contract types may come back out of the table, whatever a row says.</summary>
     internal static Type ResolveType(string name) =>
-        typeof(MessagePosted).Assembly.GetType($"{typeof(MessagePosted).Namespace}.{name}", throwOnError: false)
+        typeof(RoomEvent).Assembly.GetType($"{typeof(RoomEvent).Namespace}.{name}", throwOnError: false)
         ?? throw new InvalidOperationException($"Outbox row names an unknown message type '{name}'.");
 }

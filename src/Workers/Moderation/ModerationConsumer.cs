@@ -5,8 +5,9 @@ using MassTransit;
 namespace EventChat.Workers.Moderation;
 
 /// <summary>
-/// Decides on every sent message before anyone else sees it: approved messages go on to persistence, and a
-/// rejected one goes back to its sender only.
+/// Decides on every sent message, and every change to one, before anyone else sees it: approved ones go on to
+/// persistence, and a rejected one goes back to its sender only. Both arrive on one queue, so a message and the
+/// changes its author makes to it reach persistence in the order they were sent.
 /// </summary>
 public sealed partial class ModerationConsumer(
     BlockedWordFilter filter,
@@ -14,7 +15,7 @@ public sealed partial class ModerationConsumer(
     IDecisionMemory decisions,
     ModerationOptions options,
     TimeProvider clock,
-    ILogger<ModerationConsumer> logger) : IConsumer<MessageSent>
+    ILogger<ModerationConsumer> logger) : IConsumer<MessageSent>, IConsumer<MessageChangeRequested>
 {
     public const string BlockedWordReason = "The message contains a blocked word.";
     private const string Approve = "approve";
@@ -28,7 +29,7 @@ public sealed partial class ModerationConsumer(
         {
             await context.Publish(
                 new MessageApproved(message.MessageId, message.RoomId, message.ClientMessageId, message.SenderId,
-                    message.SenderName, message.Text, message.SentAt),
+                    message.SenderName, message.Text, message.SentAt, message.ReplyToMessageId),
                 context.CancellationToken);
             Log.Approved(logger, message.MessageId, message.RoomId);
             return;
@@ -39,6 +40,39 @@ public sealed partial class ModerationConsumer(
                 clock.GetUtcNow()),
             context.CancellationToken);
         Log.Rejected(logger, message.MessageId, message.RoomId, message.SenderId, reason);
+    }
+
+    /// <summary>
+    /// Edited text meets the blocked-word rule; the flood limit counts new messages only. Deletes and reactions
+    /// carry no text and pass straight on, through the same queue, so they keep their place in line.
+    /// </summary>
+    public async Task Consume(ConsumeContext<MessageChangeRequested> context)
+    {
+        var change = context.Message;
+        string? reason = null;
+        if (change.Change == MessageChanges.Edit)
+        {
+            var fresh = filter.ContainsBlockedWord(change.Text ?? string.Empty) ? BlockedWordReason : Approve;
+            var decision = await decisions.RememberAsync(
+                $"moderation:{change.ChangeId:N}", fresh, KeepDecisionsFor, context.CancellationToken);
+            reason = decision == Approve ? null : decision;
+        }
+
+        if (reason is null)
+        {
+            await context.Publish(
+                new MessageChangeApproved(change.ChangeId, change.RoomId, change.MessageId, change.Change,
+                    change.ActorId, change.ActorName, change.Text, change.Emoji, change.RequestedAt),
+                context.CancellationToken);
+            Log.ChangeApproved(logger, change.Change, change.MessageId, change.RoomId);
+            return;
+        }
+
+        await context.Publish(
+            new MessageRejected(change.MessageId, change.RoomId, change.ChangeId.ToString("D"), change.ActorId, reason,
+                clock.GetUtcNow(), change.Change),
+            context.CancellationToken);
+        Log.Rejected(logger, change.MessageId, change.RoomId, change.ActorId, reason);
     }
 
     /// <summary>
@@ -78,5 +112,9 @@ public sealed partial class ModerationConsumer(
         [LoggerMessage(EventId = 2002, EventName = "MessageRejected", Level = LogLevel.Information,
             Message = "Rejected message {MessageId} in room {RoomId} from {SenderId}: {Reason}")]
         public static partial void Rejected(ILogger logger, Guid messageId, Guid roomId, Guid senderId, string reason);
+
+        [LoggerMessage(EventId = 2003, EventName = "ChangeApproved", Level = LogLevel.Trace,
+            Message = "Approved {Change} of message {MessageId} in room {RoomId}")]
+        public static partial void ChangeApproved(ILogger logger, string change, Guid messageId, Guid roomId);
     }
 }

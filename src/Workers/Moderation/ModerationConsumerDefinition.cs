@@ -23,6 +23,7 @@ public sealed class ModerationConsumerDefinition : ConsumerDefinition<Moderation
         IRegistrationContext context)
     {
         EndpointConventions.BindQuorumQueue<MessageSent>(endpointConfigurator);
+        EndpointConventions.AlsoBind<MessageChangeRequested>(endpointConfigurator);
 
         // Retries happen in place, so a failing message holds back the ones behind it rather than fall behind them.
         EndpointConventions.RetryBriefly(consumerConfigurator);

@@ -23,6 +23,7 @@ public sealed class PersistenceConsumerDefinition : ConsumerDefinition<Persisten
         IRegistrationContext context)
     {
         EndpointConventions.BindQuorumQueue<MessageApproved>(endpointConfigurator);
+        EndpointConventions.AlsoBind<MessageChangeApproved>(endpointConfigurator);
 
         // Retries happen in place, so a failing message holds back the ones behind it rather than fall behind them.
         EndpointConventions.RetryBriefly(consumerConfigurator);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -11,6 +12,10 @@ namespace EventChat.IntegrationTests.Support;
 public sealed class ChatClient : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>For what the pipeline should do in well under a second; short so a broken promise fails fast.</summary>
+    public static readonly TimeSpan Soon = TimeSpan.FromSeconds(15);
+
     private const string Password = "correct horse battery staple";
 
     private readonly HttpClient _http;
@@ -23,7 +28,7 @@ public sealed class ChatClient : IAsyncDisposable
         _http = new HttpClient { BaseAddress = edge, Timeout = Timeout };
     }
 
-    public Uri Edge { get; }
+    public Uri Edge { get; private set; }
 
     public string UserName { get; }
 
@@ -31,58 +36,85 @@ public sealed class ChatClient : IAsyncDisposable
 
     public string AccessToken { get; private set; } = "";
 
-    /// <summary>Why the hub connection closed, if it did: part of every failure message about missing messages.</summary>
+    /// <summary>Why the hub connection closed, if it did: part of every failure message about missing events.</summary>
     public string? ClosedBecause { get; private set; }
 
     public HubConnection Hub => _hub ?? throw new InvalidOperationException("Not connected.");
 
-    public ConcurrentQueue<Message> Received { get; } = new();
+    /// <summary>Every <c>RoomEvent</c> pushed to this client, over all its connections, in arrival order.</summary>
+    public ConcurrentQueue<RoomEvent> Events { get; } = new();
 
-    /// <summary>When each client message id first arrived, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</summary>
+    /// <summary>When each client message id was first pushed, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</summary>
     public ConcurrentDictionary<string, long> ReceivedAt { get; } = new();
 
     public ConcurrentQueue<Rejection> Rejected { get; } = new();
 
     public ConcurrentQueue<JsonElement> Notifications { get; } = new();
 
+    public ConcurrentQueue<ReadReceipt> ReadReceipts { get; } = new();
+
+    public ConcurrentQueue<UserTyping> Typing { get; } = new();
+
+    public ConcurrentQueue<PresenceChange> PresenceChanges { get; } = new();
+
     /// <summary>Registers a new user on <paramref name="edge"/>, logs in, and opens a hub connection.</summary>
-    public static async Task<ChatClient> ConnectAsync(Uri edge, string namePrefix)
+    public static async Task<ChatClient> ConnectAsync(Uri edge, string namePrefix, bool statefulReconnect = false)
     {
         var client = new ChatClient(edge, $"{namePrefix}{Random.Shared.Next(100_000, 999_999)}");
         var credentials = new { username = client.UserName, password = Password };
         (await client._http.PostAsJsonAsync("/api/auth/register", credentials)).EnsureSuccessStatusCode();
-        var login = await (await client._http.PostAsJsonAsync("/api/auth/login", credentials))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        client.AccessToken = login.GetProperty("accessToken").GetString()!;
-        client.UserId = login.GetProperty("userId").GetGuid();
-        client._http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", client.AccessToken);
-        await client.OpenHubAsync(edge);
+        await client.LogInAsync();
+        await client.OpenHubAsync(edge, statefulReconnect);
         return client;
     }
 
-    /// <summary>Opens a new hub connection, as a client that reconnects would, optionally to another edge.</summary>
-    public async Task OpenHubAsync(Uri edge)
+    /// <summary>The same user on a second device: a client of its own, logged in again, with its own connection.</summary>
+    public async Task<ChatClient> ConnectAgainAsync(Uri edge)
     {
-        if (_hub is not null)
-        {
-            await _hub.DisposeAsync();
-        }
+        var device = new ChatClient(edge, UserName);
+        await device.LogInAsync();
+        await device.OpenHubAsync(edge);
+        return device;
+    }
 
-        _hub = new HubConnectionBuilder()
+    /// <summary>Opens a new hub connection, as a client that reconnects would, optionally to another edge.</summary>
+    /// <remarks>
+    /// Stateful reconnect needs the negotiate round trip (the .NET client turns it off when negotiation is
+    /// skipped), so only such connections negotiate; the rest go straight to WebSockets.
+    /// </remarks>
+    public async Task OpenHubAsync(Uri edge, bool statefulReconnect = false)
+    {
+        await CloseHubAsync();
+        Edge = edge;
+        ClosedBecause = null;
+
+        var builder = new HubConnectionBuilder()
             .WithUrl(new Uri(edge, "/hubs/chat"), o =>
             {
                 o.Transports = HttpTransportType.WebSockets;
-                o.SkipNegotiation = true;
+                o.SkipNegotiation = !statefulReconnect;
                 o.AccessTokenProvider = () => Task.FromResult<string?>(AccessToken);
-            })
-            .Build();
-        _hub.On<Message>("MessageReceived", m =>
+            });
+        if (statefulReconnect)
         {
-            ReceivedAt.TryAdd(m.ClientMessageId, System.Diagnostics.Stopwatch.GetTimestamp());
-            Received.Enqueue(m);
+            builder.WithStatefulReconnect();
+        }
+
+        _hub = builder.Build();
+        _hub.On<RoomEvent>("RoomEvent", e =>
+        {
+            if (e.Type == RoomEvent.Posted && e.ClientMessageId is not null)
+            {
+                ReceivedAt.TryAdd(e.ClientMessageId, System.Diagnostics.Stopwatch.GetTimestamp());
+            }
+
+            Events.Enqueue(e);
         });
         _hub.On<Rejection>("MessageRejected", Rejected.Enqueue);
         _hub.On<JsonElement>("NotificationReceived", Notifications.Enqueue);
+        _hub.On<ReadReceipt>("ReadReceipt", ReadReceipts.Enqueue);
+        _hub.On<UserTyping>("UserTyping", Typing.Enqueue);
+        _hub.On<PresenceChange>("PresenceChanged", PresenceChanges.Enqueue);
         _hub.Closed += error =>
         {
             ClosedBecause = error?.ToString() ?? "closed without an error";
@@ -91,25 +123,71 @@ public sealed class ChatClient : IAsyncDisposable
         await _hub.StartAsync().WaitAsync(Timeout);
     }
 
-    public async Task<Guid> CreateRoomAsync(string visibility = "public")
+    /// <summary>Goes offline: closes the hub connection, keeping everything received so far.</summary>
+    public async Task CloseHubAsync()
     {
-        var response = await _http.PostAsJsonAsync("/api/rooms", new { name = $"room of {UserName}", visibility });
-        var body = await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        if (_hub is not null)
+        {
+            await _hub.DisposeAsync();
+            _hub = null;
+        }
+    }
+
+    public async Task<Guid> CreateRoomAsync(string visibility = "public", string? name = null)
+    {
+        var body = await ExpectAsync(HttpStatusCode.Created, HttpMethod.Post, "/api/rooms",
+            new { name = name ?? $"room of {UserName}", visibility });
         return body.GetProperty("roomId").GetGuid();
     }
 
     public async Task<long> JoinAsync(Guid roomId)
     {
-        var result = await Hub.InvokeAsync<JsonElement>("JoinRoom", roomId.ToString()).WaitAsync(Timeout);
+        var result = await InvokeAsync("JoinRoom", roomId.ToString());
         return result.GetProperty("lastSeq").GetInt64();
     }
 
-    public async Task<Guid> SendAsync(Guid roomId, string clientMessageId, string text)
+    public Task LeaveAsync(Guid roomId) => InvokeVoidAsync("LeaveRoom", roomId.ToString());
+
+    public Task UnsubscribeAsync(Guid roomId) => InvokeVoidAsync("Unsubscribe", roomId.ToString());
+
+    public async Task<Guid> SendAsync(Guid roomId, string clientMessageId, string text) =>
+        (await InvokeAsync("SendMessage", roomId.ToString(), clientMessageId, text)).GetProperty("messageId").GetGuid();
+
+    public async Task<Guid> ReplyAsync(Guid roomId, string clientMessageId, string text, Guid replyTo) =>
+        (await InvokeAsync("SendReply", roomId.ToString(), clientMessageId, text, replyTo.ToString()))
+        .GetProperty("messageId").GetGuid();
+
+    public async Task<Guid> EditMessageAsync(Guid roomId, Guid messageId, string text) =>
+        ChangeId(await InvokeAsync("EditMessage", roomId.ToString(), messageId.ToString(), text));
+
+    public async Task<Guid> DeleteMessageAsync(Guid roomId, Guid messageId) =>
+        ChangeId(await InvokeAsync("DeleteMessage", roomId.ToString(), messageId.ToString()));
+
+    public async Task<Guid> ReactAsync(Guid roomId, Guid messageId, string emoji) =>
+        ChangeId(await InvokeAsync("AddReaction", roomId.ToString(), messageId.ToString(), emoji));
+
+    public async Task<Guid> UnreactAsync(Guid roomId, Guid messageId, string emoji) =>
+        ChangeId(await InvokeAsync("RemoveReaction", roomId.ToString(), messageId.ToString(), emoji));
+
+    public async Task<long> MarkReadAsync(Guid roomId, long seq) =>
+        (await InvokeAsync("MarkRead", roomId.ToString(), seq)).GetProperty("lastReadSeq").GetInt64();
+
+    public Task TypingAsync(Guid roomId) => InvokeVoidAsync("Typing", roomId.ToString());
+
+    public Task SetInvisibleAsync(bool invisible) => InvokeVoidAsync("SetInvisible", invisible);
+
+    public async Task<List<StreamPage>> SyncAsync(IEnumerable<(Guid RoomId, long AfterSeq)> rooms)
     {
-        var result = await Hub.InvokeAsync<JsonElement>("SendMessage", roomId.ToString(), clientMessageId, text)
-            .WaitAsync(Timeout);
-        return result.GetProperty("messageId").GetGuid();
+        var request = rooms.Select(r => new { roomId = r.RoomId.ToString(), afterSeq = r.AfterSeq }).ToArray();
+        var result = await InvokeAsync("Sync", [request]);
+        return result.Deserialize<List<StreamPage>>(JsonSerializerOptions.Web)!;
     }
+
+    public async Task<JsonElement> InvokeAsync(string method, params object?[] args) =>
+        await Hub.InvokeCoreAsync<JsonElement>(method, args).WaitAsync(Timeout);
+
+    public async Task InvokeVoidAsync(string method, params object?[] args) =>
+        await Hub.InvokeCoreAsync(method, typeof(object), args).WaitAsync(Timeout);
 
     public async Task<List<Message>> HistoryAsync(Guid roomId, long? afterSeq = null, int limit = 100)
     {
@@ -133,35 +211,134 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
+    public async Task<List<Message>> RepliesAsync(Guid roomId, Guid messageId) =>
+        (await GetAsync($"/api/rooms/{roomId}/messages/{messageId}/replies")).GetProperty("messages")
+        .Deserialize<List<Message>>(JsonSerializerOptions.Web)!;
+
+    public async Task<Message> MessageAsync(Guid roomId, Guid messageId) =>
+        Assert.Single(await FullHistoryAsync(roomId), m => m.MessageId == messageId);
+
+    public async Task<StreamPage> EventsAsync(Guid roomId, long afterSeq = 0, int limit = 500) =>
+        (await GetAsync($"/api/rooms/{roomId}/events?afterSeq={afterSeq}&limit={limit}"))
+        .Deserialize<StreamPage>(JsonSerializerOptions.Web)!;
+
+    public async Task<long> LastSeqAsync(Guid roomId) =>
+        (await GetAsync($"/api/rooms/{roomId}")).GetProperty("lastSeq").GetInt64();
+
+    /// <summary>This user's entry in <c>GET /api/rooms</c> for the room, or null when it is not listed.</summary>
+    public async Task<JsonElement?> RoomEntryAsync(Guid roomId)
+    {
+        foreach (var room in (await GetAsync("/api/rooms")).GetProperty("rooms").EnumerateArray())
+        {
+            if (room.GetProperty("roomId").GetGuid() == roomId)
+            {
+                return room;
+            }
+        }
+
+        return null;
+    }
+
+    public async Task<JsonElement> PresenceOfAsync(Guid userId) =>
+        Assert.Single((await GetAsync($"/api/users/presence?ids={userId}")).GetProperty("users").EnumerateArray());
+
+    public async Task<List<JsonElement>> NotificationsListAsync(bool unreadOnly = false) =>
+        (await GetAsync($"/api/notifications{(unreadOnly ? "?unreadOnly=true" : "")}"))
+        .GetProperty("notifications").EnumerateArray().ToList();
+
     public async Task<JsonElement> GetAsync(string path) =>
-        await (await _http.GetAsync(path)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        await ExpectAsync(HttpStatusCode.OK, HttpMethod.Get, path);
 
     public Task<HttpResponseMessage> RawGetAsync(string path) => _http.GetAsync(path);
 
+    public async Task<HttpResponseMessage> RequestAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return await _http.SendAsync(request);
+    }
+
+    /// <summary>Sends a request, fails with the response body unless it answers <paramref name="expected"/>, and
+    /// returns the JSON body (an undefined element when there is none).</summary>
+    public async Task<JsonElement> ExpectAsync(HttpStatusCode expected, HttpMethod method, string path, object? body = null)
+    {
+        using var response = await RequestAsync(method, path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected,
+            $"{UserName}: {method} {path} answered {(int)response.StatusCode} {response.StatusCode}, " +
+            $"expected {(int)expected} {expected}: {text}");
+        return text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text);
+    }
+
+    /// <summary>The <c>message.posted</c> events pushed for the room, in arrival order.</summary>
+    public List<RoomEvent> Posted(Guid roomId) =>
+        Events.Where(e => e.RoomId == roomId && e.Type == RoomEvent.Posted).ToList();
+
+    /// <summary>Every event pushed for the room, once per seq, in seq order.</summary>
+    public List<RoomEvent> Stream(Guid roomId) =>
+        Events.Where(e => e.RoomId == roomId).DistinctBy(e => e.Seq).OrderBy(e => e.Seq).ToList();
+
     /// <summary>Waits until the live stream of <paramref name="roomId"/> holds <paramref name="count"/> messages.</summary>
-    public async Task<List<Message>> WaitForMessagesAsync(Guid roomId, int count, TimeSpan? timeout = null)
+    public async Task<List<RoomEvent>> WaitForMessagesAsync(Guid roomId, int count, TimeSpan? timeout = null)
     {
         await Eventually.HoldsAsync(
-            () => Task.FromResult(Received.Count(m => m.RoomId == roomId) >= count),
+            () => Task.FromResult(Posted(roomId).Count >= count),
             timeout ?? Timeout,
-            $"{UserName} received {count} messages in room {roomId} (has {Received.Count(m => m.RoomId == roomId)}, " +
-            $"connection {_hub?.State}{(ClosedBecause is null ? "" : ", closed: " + ClosedBecause)})");
-        return Received.Where(m => m.RoomId == roomId).ToList();
+            () => $"{UserName} received {count} messages in room {roomId} (has {Posted(roomId).Count}, {ConnectionState()})");
+        return Posted(roomId);
     }
+
+    /// <summary>Waits until an event numbered <paramref name="seq"/> or later has been pushed for the room.</summary>
+    public async Task<List<RoomEvent>> WaitForSeqAsync(Guid roomId, long seq, TimeSpan? timeout = null)
+    {
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(Events.Any(e => e.RoomId == roomId && e.Seq >= seq)),
+            timeout ?? Soon,
+            () => $"{UserName} was pushed event {seq} of room {roomId} (newest: " +
+            $"{Events.Where(e => e.RoomId == roomId).Select(e => e.Seq).DefaultIfEmpty().Max()}, {ConnectionState()})");
+        return Stream(roomId);
+    }
+
+    /// <summary>Waits for the first pushed event of the room that matches, and returns it.</summary>
+    public async Task<RoomEvent> WaitForEventAsync(Guid roomId, Func<RoomEvent, bool> match, string what)
+    {
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(Events.Any(e => e.RoomId == roomId && match(e))),
+            Soon, () => $"{UserName} was pushed {what} in room {roomId} ({ConnectionState()})");
+        return Events.First(e => e.RoomId == roomId && match(e));
+    }
+
+    /// <summary>Waits until the room's stream has reached <paramref name="seq"/>, as the server numbers it.</summary>
+    public async Task WaitForLastSeqAsync(Guid roomId, long seq, TimeSpan? timeout = null)
+    {
+        long last = 0;
+        await Eventually.HoldsAsync(async () => (last = await LastSeqAsync(roomId)) >= seq, timeout ?? Soon,
+            () => $"room {roomId} reaches seq {seq} (now {last})");
+        Assert.True(last == seq, $"room {roomId} went past seq {seq}, to {last}");
+    }
+
+    public string ConnectionState() =>
+        $"connection {_hub?.State.ToString() ?? "closed"}{(ClosedBecause is null ? "" : ", closed: " + ClosedBecause)}";
 
     public async ValueTask DisposeAsync()
     {
-        if (_hub is not null)
-        {
-            await _hub.DisposeAsync();
-        }
-
+        await CloseHubAsync();
         _http.Dispose();
     }
 
-    public sealed record Message(
-        Guid RoomId, long Seq, Guid MessageId, string ClientMessageId, Guid SenderId, string SenderName, string Text,
-        DateTimeOffset SentAt);
+    private async Task LogInAsync()
+    {
+        var credentials = new { username = UserName, password = Password };
+        var login = await (await _http.PostAsJsonAsync("/api/auth/login", credentials))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        AccessToken = login.GetProperty("accessToken").GetString()!;
+        UserId = login.GetProperty("userId").GetGuid();
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AccessToken);
+    }
 
-    public sealed record Rejection(Guid RoomId, string ClientMessageId, Guid MessageId, string Reason);
+    private static Guid ChangeId(JsonElement result) => result.GetProperty("changeId").GetGuid();
 }

@@ -15,6 +15,20 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Short, so that the ghost test is quick; production's default is 15 s.</summary>
     public static readonly TimeSpan EdgeTimeout = TimeSpan.FromSeconds(6);
 
+    /// <summary>How often the retention role runs: often enough that a test can wait for a run.</summary>
+    public static readonly TimeSpan RetentionInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The worker processes and the roles each runs. Retention rides along with notifications: it is a periodic
+    /// job, not a queue consumer, and one process is enough for the tests to see its runs.
+    /// </summary>
+    private static readonly Dictionary<string, string> WorkerRoles = new()
+    {
+        ["moderation"] = "moderation",
+        ["persistence"] = "persistence",
+        ["notifications"] = "notifications,retention",
+    };
+
     private readonly string _runId = $"t{DateTime.UtcNow:HHmmss}{RandomNumberGenerator.GetHexString(6).ToLowerInvariant()}";
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     private readonly Dictionary<string, ManagedProcess> _processes = [];
@@ -41,6 +55,24 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public ManagedProcess Process(string name) => _processes[name];
 
+    /// <summary>Runs SQL straight against this run's database, as an operator (or time) would change it.</summary>
+    public async Task<int> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var db = new NpgsqlConnection(PostgresConnectionString);
+        await db.OpenAsync();
+        await using var command = Command(sql, db, parameters);
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var db = new NpgsqlConnection(PostgresConnectionString);
+        await db.OpenAsync();
+        await using var command = Command(sql, db, parameters);
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull ? null : value;
+    }
+
     public async Task InitializeAsync()
     {
         await CreateDatabaseAsync();
@@ -55,9 +87,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             Assert.True(code == 0, $"migrate exited with {code}{Environment.NewLine}{migrate.Output}");
         }
 
-        foreach (var role in new[] { "moderation", "persistence", "notifications" })
+        foreach (var (name, roles) in WorkerRoles)
         {
-            Add(Worker(role, role));
+            Add(Worker(name, roles));
         }
 
         Add(EdgeProcess("edge1", Edge1));
@@ -77,7 +109,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         await old.DisposeAsync();
         var fresh = name.StartsWith("edge", StringComparison.Ordinal)
             ? EdgeProcess(name, name == "edge1" ? Edge1 : Edge2)
-            : Worker(name, name);
+            : Worker(name, WorkerRoles[name]);
         _processes[name] = fresh;
         fresh.Start();
         await WaitUntilReadyAsync();
@@ -114,6 +146,17 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
+    private static NpgsqlCommand Command(string sql, NpgsqlConnection db, (string Name, object Value)[] parameters)
+    {
+        var command = new NpgsqlCommand(sql, db);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return command;
+    }
+
     private void Add(ManagedProcess process) => _processes[process.Name] = process;
 
     private ManagedProcess Worker(string name, string roles, params string[] extra) =>
@@ -127,7 +170,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     private Dictionary<string, string> ProcessEnvironment(string roles, string name)
     {
         var amqp = new UriBuilder(Services.RabbitMqAmqp) { Path = "/" + Uri.EscapeDataString(VirtualHost) };
-        return new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = PostgresConnectionString,
             ["ConnectionStrings__RabbitMq"] = amqp.Uri.ToString(),
@@ -142,6 +185,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Moderation__FloodLimit"] = "1000",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
         };
+        if (roles.Contains("retention", StringComparison.Ordinal))
+        {
+            environment["Retention__Interval"] = RetentionInterval.ToString();
+        }
+
+        return environment;
     }
 
     private async Task CreateDatabaseAsync()

@@ -5,7 +5,11 @@ namespace EventChat.IntegrationTests.Support;
 public static class Eventually
 {
     /// <summary>Polls <paramref name="condition"/> until it holds; fails with <paramref name="what"/> after the timeout.</summary>
-    public static async Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    public static Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what) =>
+        HoldsAsync(condition, timeout, () => what);
+
+    /// <summary>As above, with a description written at the moment of failure, so it can show the last state.</summary>
+    public static async Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> what)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
@@ -18,6 +22,6 @@ public static class Eventually
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"Still not true after {timeout.TotalSeconds:0} s: {what}");
+        throw new TimeoutException($"Still not true after {timeout.TotalSeconds:0} s: {what()}");
     }
 }

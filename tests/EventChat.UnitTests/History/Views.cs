@@ -1,16 +1,17 @@
-using EventChat.Api.Chat;
+using EventChat.Contracts;
 
 namespace EventChat.UnitTests.History;
 
-/// <summary>Messages that differ only by their place in a room.</summary>
+/// <summary>Events that differ only by their place in a room.</summary>
 public static class Views
 {
-    public static MessageView At(Guid roomId, long seq) =>
-        new(roomId, seq, Guid.NewGuid(), $"c-{seq}", Guid.Empty, "sender", $"message {seq}", DateTimeOffset.UnixEpoch);
+    public static RoomEvent At(Guid roomId, long seq) =>
+        new(roomId, seq, RoomEventTypes.MessagePosted, DateTimeOffset.UnixEpoch, Guid.Empty, "sender", Guid.NewGuid(),
+            $"c-{seq}", $"message {seq}");
 
-    public static List<MessageView> Run(Guid roomId, long first, long last)
+    public static List<RoomEvent> Run(Guid roomId, long first, long last)
     {
-        var run = new List<MessageView>();
+        var run = new List<RoomEvent>();
         for (var seq = first; seq <= last; seq++)
         {
             run.Add(At(roomId, seq));

@@ -57,13 +57,13 @@ public sealed class RelayHarness
         await _relay.StartAsync(CancellationToken.None).WaitAsync(Within.Timeout);
     }
 
-    /// <summary>Commits one <see cref="MessagePosted"/> to the outbox, as a consumer's transaction would.</summary>
-    public async Task<MessagePosted> WriteAsync(Guid roomId, long seq)
+    /// <summary>Commits one <see cref="RoomEvent"/> to the outbox, as a consumer's transaction would.</summary>
+    public async Task<RoomEvent> WriteAsync(Guid roomId, long seq)
     {
-        var posted = new MessagePosted(Guid.NewGuid(), roomId, seq, $"c-{seq}", Guid.NewGuid(), "sender",
-            $"message {seq}", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        var posted = new RoomEvent(roomId, seq, RoomEventTypes.MessagePosted, DateTimeOffset.UtcNow, Guid.NewGuid(),
+            "sender", Guid.NewGuid(), $"c-{seq}", $"message {seq}");
         using var db = Database.Open();
-        OutboxLog.Add(db, posted, posted.MessageId, roomId);
+        OutboxLog.Add(db, posted, posted.MessageId!.Value, roomId);
         await db.SaveChangesAsync().WaitAsync(Within.Timeout);
         return posted;
     }
@@ -85,13 +85,13 @@ public sealed class RelayHarness
         return await db.Outbox.CountAsync().WaitAsync(Within.Timeout);
     }
 
-    public IReadOnlyList<IPublishedMessage<MessagePosted>> PublishedFor(Guid roomId) =>
-        Harness.PublishedSoFar<MessagePosted>().Where(m => m.Context.Message.RoomId == roomId).ToList();
+    public IReadOnlyList<IPublishedMessage<RoomEvent>> PublishedFor(Guid roomId) =>
+        Harness.PublishedSoFar<RoomEvent>().Where(m => m.Context.Message.RoomId == roomId).ToList();
 
     public async Task UntilDrainedAsync(int published)
     {
         await Within.UntilAsync(
-            () => Harness.PublishedSoFar<MessagePosted>().Count >= published, $"{published} rows are published");
+            () => Harness.PublishedSoFar<RoomEvent>().Count >= published, $"{published} rows are published");
         await Within.UntilAsync(async () => await RowsLeftAsync() == 0, "the outbox table is empty");
     }
 

@@ -54,6 +54,22 @@ public sealed class PersistenceHarness
 
     public Task PublishAsync(MessageApproved message) => Harness.Bus.Publish(message).WaitAsync(Within.Timeout);
 
+    public Task PublishAsync(MessageChangeApproved change) => Harness.Bus.Publish(change).WaitAsync(Within.Timeout);
+
+    public static MessageChangeApproved Change(
+        MessageApproved message, string change, Guid actorId, string? text = null, string? emoji = null) =>
+        new(Guid.NewGuid(), message.RoomId, message.MessageId, change, actorId, "actor", text, emoji,
+            DateTimeOffset.UtcNow);
+
+    /// <summary>Waits until the consumer is done with <paramref name="count"/> changes; none may fail.</summary>
+    public async Task UntilChangesConsumedAsync(int count)
+    {
+        await Within.UntilAsync(
+            () => Harness.ConsumedSoFar<MessageChangeApproved>().Count >= count,
+            $"{count} MessageChangeApproved are consumed");
+        Assert.All(Harness.ConsumedSoFar<MessageChangeApproved>(), m => Assert.Null(m.Exception));
+    }
+
     /// <summary>Waits until the consumer is done with <paramref name="count"/> deliveries; none may fail.</summary>
     public async Task UntilConsumedAsync(int count)
     {

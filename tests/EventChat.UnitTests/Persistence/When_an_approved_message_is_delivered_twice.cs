@@ -1,3 +1,4 @@
+using EventChat.Infrastructure.Streams;
 using EventChat.UnitTests.TestSupport;
 using EventChat.Workers.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -30,7 +31,7 @@ public sealed class When_an_approved_message_is_delivered_twice : IAsyncLifetime
             .SingleAsync().WaitAsync(Within.Timeout);
 
         Assert.Equal(message.MessageId, Assert.Single(stored).MessageId);
-        Assert.Equal(message.MessageId, Assert.Single(outbox).MessageId);
+        Assert.Equal(RoomStream.EventId(_persistence.RoomId, 1), Assert.Single(outbox).MessageId);
         var entry = Assert.Single(inbox);
         Assert.Equal((MessageStore.InboxName, message.MessageId), (entry.Consumer, entry.MessageId));
         Assert.Equal(1, lastSeq);

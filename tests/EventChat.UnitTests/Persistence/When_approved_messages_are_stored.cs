@@ -43,14 +43,14 @@ public sealed class When_approved_messages_are_stored : IAsyncLifetime
         Assert.Equal(Count, lastSeq);
 
         Assert.Equal(Count, outbox.Count);
-        Assert.All(outbox, row => Assert.Equal(nameof(MessagePosted), row.MessageType));
+        Assert.All(outbox, row => Assert.Equal(nameof(RoomEvent), row.MessageType));
         var seqById = stored.ToDictionary(m => m.MessageId, m => m.Seq);
         foreach (var row in outbox)
         {
-            var posted = JsonSerializer.Deserialize<MessagePosted>(row.Payload, Json);
+            var posted = JsonSerializer.Deserialize<RoomEvent>(row.Payload, Json);
             Assert.NotNull(posted);
-            Assert.Equal(row.MessageId, posted.MessageId);
-            Assert.Equal(seqById[posted.MessageId], posted.Seq);
+            Assert.Equal(RoomEventTypes.MessagePosted, posted.Type);
+            Assert.Equal(seqById[posted.MessageId!.Value], posted.Seq);
             Assert.Equal(_persistence.RoomId, posted.RoomId);
             Assert.Equal(_persistence.RoomId.ToString("N"), row.PartitionKey);
         }

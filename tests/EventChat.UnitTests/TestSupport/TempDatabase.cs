@@ -47,6 +47,7 @@ public sealed class TempDatabase : IDisposable
         {
             Id = Guid.NewGuid(),
             Name = "general",
+            NormalizedName = "general",
             Visibility = RoomVisibility.Public,
             OwnerId = owner.Id,
             CreatedAt = DateTimeOffset.UtcNow,

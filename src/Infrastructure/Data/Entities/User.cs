@@ -12,4 +12,7 @@ public sealed class User
     public required string PasswordHash { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>An invisible user appears offline to everyone else.</summary>
+    public bool Invisible { get; set; }
 }

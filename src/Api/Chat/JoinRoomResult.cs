@@ -1,3 +1,0 @@
-namespace EventChat.Api.Chat;
-
-public sealed record JoinRoomResult(Guid RoomId, long LastSeq);

@@ -1,0 +1,73 @@
+using EventChat.Infrastructure.Presence;
+
+namespace EventChat.Api.Presence;
+
+/// <summary>
+/// Keeps this edge's presence entries alive; when the process dies they expire with it, and the other edges'
+/// <see cref="DeadEdgeSweeper"/> reports its users offline. On a clean stop the edge resigns at once, so that
+/// they need not wait for the timeout.
+/// </summary>
+public sealed partial class PresenceHeartbeat(
+    IPresenceStore presence,
+    IServiceScopeFactory scopes,
+    PresenceOptions options,
+    ILogger<PresenceHeartbeat> logger) : BackgroundService
+{
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await presence.ResignAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.ResignFailed(logger, ex);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.HeartbeatInterval);
+        do
+        {
+            try
+            {
+                await BeatAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.Failed(logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        var changes = await presence.HeartbeatAsync(cancellationToken);
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
+        Log.Registered(logger, changes.Count);
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<PresenceTracker>().PublishAsync(changes, cancellationToken);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 5101, EventName = "HeartbeatFailed", Level = LogLevel.Warning,
+            Message = "Presence heartbeat failed; this edge's users look offline until it succeeds")]
+        public static partial void Failed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 5102, EventName = "PresenceRegisteredAgain", Level = LogLevel.Warning,
+            Message = "This edge had been given up for dead; registering again brought {Count} users back online")]
+        public static partial void Registered(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 5103, EventName = "ResignFailed", Level = LogLevel.Debug,
+            Message = "Could not resign this edge from presence; the others sweep it once its heartbeat expires")]
+        public static partial void ResignFailed(ILogger logger, Exception exception);
+    }
+}

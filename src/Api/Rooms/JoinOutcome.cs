@@ -1,8 +1,0 @@
-namespace EventChat.Api.Rooms;
-
-public enum JoinOutcome
-{
-    NotFound,
-    AlreadyMember,
-    Joined,
-}

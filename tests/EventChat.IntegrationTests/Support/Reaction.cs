@@ -1,0 +1,3 @@
+namespace EventChat.IntegrationTests.Support;
+
+public sealed record Reaction(string Emoji, int Count);

@@ -1,0 +1,3 @@
+namespace EventChat.IntegrationTests.Support;
+
+public sealed record Truncation(long FirstAvailableSeq);

@@ -1,0 +1,3 @@
+namespace EventChat.IntegrationTests.Support;
+
+public sealed record UserTyping(Guid RoomId, Guid UserId, string UserName);

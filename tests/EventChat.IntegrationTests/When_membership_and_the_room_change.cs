@@ -1,0 +1,73 @@
+using System.Net;
+using EventChat.IntegrationTests.Support;
+
+namespace EventChat.IntegrationTests;
+
+/// <summary>Everything that happens to a room, not only its messages, takes the next seq of one ordered stream.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class When_membership_and_the_room_change(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task Should_number_every_change_in_one_gap_free_stream_that_events_returns()
+    {
+        await using var alice = await ChatClient.ConnectAsync(cluster.Edge1, "alice");
+        await using var bob = await ChatClient.ConnectAsync(cluster.Edge2, "bob");
+        await using var carol = await ChatClient.ConnectAsync(cluster.Edge1, "carol");
+        await using var dave = await ChatClient.ConnectAsync(cluster.Edge2, "dave");
+        var room = await alice.CreateRoomAsync();
+        Assert.Equal(0, await alice.LastSeqAsync(room));
+        Assert.Equal(0, await alice.JoinAsync(room));
+
+        Assert.Equal(1, await bob.JoinAsync(room));
+        await carol.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, $"/api/rooms/{room}/join");
+        await alice.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, $"/api/rooms/{room}/members",
+            new { userId = dave.UserId });
+        await alice.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, $"/api/rooms/{room}/members",
+            new { userId = dave.UserId });
+        await alice.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Put,
+            $"/api/rooms/{room}/members/{bob.UserId}/role", new { role = "admin" });
+        await bob.SendAsync(room, "hello", "a message between the changes");
+        await alice.WaitForLastSeqAsync(room, 5);
+        var renamed = await alice.ExpectAsync(HttpStatusCode.OK, HttpMethod.Patch, $"/api/rooms/{room}",
+            new { name = "Renamed Room" });
+        Assert.Equal("Renamed Room", renamed.GetProperty("name").GetString());
+        await bob.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"/api/rooms/{room}/members/{dave.UserId}");
+        await carol.JoinAsync(room);
+        await carol.LeaveAsync(room);
+
+        var expected = new (string Type, Guid Actor, Guid? User, string? Role)[]
+        {
+            (RoomEvent.MemberJoined, bob.UserId, bob.UserId, "member"),
+            (RoomEvent.MemberJoined, carol.UserId, carol.UserId, "member"),
+            (RoomEvent.MemberAdded, alice.UserId, dave.UserId, "member"),
+            (RoomEvent.MemberRoleChanged, alice.UserId, bob.UserId, "admin"),
+            (RoomEvent.Posted, bob.UserId, null, null),
+            (RoomEvent.RoomRenamed, alice.UserId, null, null),
+            (RoomEvent.MemberRemoved, bob.UserId, dave.UserId, null),
+            (RoomEvent.MemberLeft, carol.UserId, carol.UserId, null),
+        };
+        var page = await alice.EventsAsync(room);
+        Assert.Equal(expected.Length, page.LastSeq);
+        Assert.False(page.HasMore);
+        Assert.Null(page.Truncated);
+        Streams.AssertGapFree(page.EventsOrEmpty, 0, expected.Length, "GET /events");
+        Assert.Equal(expected, page.EventsOrEmpty.Select(e => (e.Type, e.ActorId, e.UserId, e.Role)));
+        Assert.Equal("Renamed Room", page.EventsOrEmpty.Single(e => e.Type == RoomEvent.RoomRenamed).RoomName);
+        Assert.Equal(dave.UserName, page.EventsOrEmpty.Single(e => e.Type == RoomEvent.MemberRemoved).UserName);
+        Assert.Equal(expected.Length, await bob.LastSeqAsync(room));
+
+        var live = await alice.WaitForSeqAsync(room, expected.Length);
+        Assert.Equal(page.EventsOrEmpty, live);
+
+        var first = await alice.EventsAsync(room, afterSeq: 0, limit: 3);
+        Assert.True(first.HasMore);
+        Assert.Equal([1L, 2L, 3L], first.EventsOrEmpty.Select(e => e.Seq));
+        var rest = await alice.EventsAsync(room, afterSeq: 3, limit: 500);
+        Assert.False(rest.HasMore);
+        Streams.AssertGapFree(rest.EventsOrEmpty, 3, expected.Length, "GET /events after seq 3");
+
+        var members = (await alice.GetAsync($"/api/rooms/{room}/members")).GetProperty("members").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("userId").GetGuid(), m => m.GetProperty("role").GetString());
+        Assert.Equal(new Dictionary<Guid, string?> { [alice.UserId] = "owner", [bob.UserId] = "admin" }, members);
+    }
+}
