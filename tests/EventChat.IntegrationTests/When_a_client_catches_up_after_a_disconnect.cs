@@ -45,7 +45,7 @@ public sealed class When_a_client_catches_up_after_a_disconnect(ClusterFixture c
 
         await alice.CloseHubAsync();
         await using var alicePhone = await alice.ConnectAgainAsync(cluster.Edge2);
-        await Task.WhenAll(rooms.Select(room => MoveOnAsync(room, afterSeq[room], bob, alicePhone)));
+        await Task.WhenAll(rooms.Select((room, r) => MoveOnAsync(r, room, afterSeq[room], bob, alicePhone)));
 
         await alice.OpenHubAsync(cluster.Edge2);
         foreach (var room in rooms)
@@ -96,15 +96,16 @@ public sealed class When_a_client_catches_up_after_a_disconnect(ClusterFixture c
     /// <summary>
     /// Exactly <see cref="EventsPerRoom"/> events, each request certain to make one: later steps touch only messages
     /// that earlier steps have already stored, and no two requests in flight together touch the same reaction.
-    /// Bob owns the room, so he may also delete Alice's messages.
+    /// Bob owns the room, so he may also delete Alice's messages. A client message id names one message of its
+    /// sender whatever the room, so each room's get a prefix of their own.
     /// </summary>
-    private static async Task MoveOnAsync(Guid room, long startSeq, ChatClient bob, ChatClient alice)
+    private static async Task MoveOnAsync(int r, Guid room, long startSeq, ChatClient bob, ChatClient alice)
     {
         ChatClient AuthorOf(int i) => i % 5 == 4 ? alice : bob;
         var ids = new Guid[Posts];
         for (var i = 0; i < Posts; i++)
         {
-            ids[i] = await AuthorOf(i).SendAsync(room, $"m{i}", $"message {i} by {AuthorOf(i).UserName}");
+            ids[i] = await AuthorOf(i).SendAsync(room, $"r{r}m{i}", $"message {i} by {AuthorOf(i).UserName}");
         }
 
         var seq = startSeq + Posts;
@@ -122,7 +123,7 @@ public sealed class When_a_client_catches_up_after_a_disconnect(ClusterFixture c
 
         for (var i = 25; i < 30; i++)
         {
-            await bob.ReplyAsync(room, $"re{i}", $"a reply to message {i}", ids[i]);
+            await bob.ReplyAsync(room, $"r{r}re{i}", $"a reply to message {i}", ids[i]);
             await alice.ReactAsync(room, ids[i], ThumbsUp);
         }
 

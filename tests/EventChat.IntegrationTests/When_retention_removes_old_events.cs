@@ -24,7 +24,7 @@ public sealed class When_retention_removes_old_events(ClusterFixture cluster)
         {
             for (var i = 0; i < 5; i++)
             {
-                await alice.SendAsync(r, $"m{i}", $"message {i}");
+                await alice.SendAsync(r, $"{r:N}-{i}", $"message {i}");
             }
 
             await alice.WaitForLastSeqAsync(r, 5);

@@ -22,16 +22,8 @@ public sealed class When_two_users_react_concurrently(ClusterFixture cluster)
     [Fact]
     public async Task Should_give_every_user_the_same_final_count_as_history()
     {
-        await using var alice = await ChatClient.ConnectAsync(cluster.Edge1, "alice");
-        await using var bob = await ChatClient.ConnectAsync(cluster.Edge2, "bob");
-        await using var carol = await ChatClient.ConnectAsync(cluster.Edge2, "carol");
-        var room = await alice.CreateRoomAsync();
-        await alice.JoinAsync(room);
-        await bob.JoinAsync(room);
-        await carol.JoinAsync(room);
-        var message = await alice.SendAsync(room, "target", "react to this");
-        var start = (await carol.WaitForMessagesAsync(room, 1))[0].Seq;
-        await carol.WaitForLastSeqAsync(room, start);
+        await using var scene = await Scene.OpenAsync(cluster);
+        var (alice, bob, carol, room, message, start) = scene;
 
         await Task.WhenAll(ToggleAsync(alice, room, message), ToggleAsync(bob, room, message));
 
@@ -47,6 +39,34 @@ public sealed class When_two_users_react_concurrently(ClusterFixture cluster)
 
         var history = await carol.MessageAsync(room, message);
         Assert.Equal([new Reaction(Emoji, 2)], history.Reactions);
+    }
+
+    /// <summary>
+    /// The plain reading of the scenario: each user fires 50 AddReaction calls at once. A user holds one reaction of
+    /// a kind, so the whole burst makes exactly two events, and a message sent once every call was acknowledged
+    /// proves that no late duplicate follows them (each queue is handled in order).
+    /// </summary>
+    [Fact]
+    public async Task Should_count_each_user_once_however_many_times_they_add_it_at_once()
+    {
+        await using var scene = await Scene.OpenAsync(cluster);
+        var (alice, bob, carol, room, message, start) = scene;
+
+        await Task.WhenAll(new[] { alice, bob }.SelectMany(user =>
+            Enumerable.Range(0, AddsEach).Select(_ => user.ReactAsync(room, message, Emoji))));
+        await alice.SendAsync(room, "burst-marker", "after every reaction");
+
+        var last = start + 3;
+        foreach (var user in new[] { alice, bob, carol })
+        {
+            var live = (await user.WaitForSeqAsync(room, last)).Where(e => e.Seq > start).ToList();
+            Streams.AssertGapFree(live, start, last, $"{user.UserName}'s live stream");
+            AssertCountsFollowTheUsers(live[..2], message, [alice.UserId, bob.UserId]);
+            Assert.Equal("burst-marker", live[2].ClientMessageId);
+        }
+
+        Assert.Equal(start + 3, await carol.LastSeqAsync(room));
+        Assert.Equal([new Reaction(Emoji, 2)], (await carol.MessageAsync(room, message)).Reactions);
     }
 
     private static async Task ToggleAsync(ChatClient user, Guid room, Guid message)
@@ -86,6 +106,35 @@ public sealed class When_two_users_react_concurrently(ClusterFixture cluster)
 
             Assert.True(holding.Count == e.Count, $"event {e.Seq} ({e.Type} by {e.ActorName}) says count {e.Count}, " +
                 $"but {holding.Count} users hold the reaction after it");
+        }
+    }
+
+    /// <summary>Alice (edge 1), Bob and Carol (edge 2) in a new room, and the message of Alice's they react to.</summary>
+    private sealed record Scene(ChatClient Alice, ChatClient Bob, ChatClient Carol, Guid Room, Guid Message, long Start)
+        : IAsyncDisposable
+    {
+        public static async Task<Scene> OpenAsync(ClusterFixture cluster)
+        {
+            var alice = await ChatClient.ConnectAsync(cluster.Edge1, "alice");
+            var bob = await ChatClient.ConnectAsync(cluster.Edge2, "bob");
+            var carol = await ChatClient.ConnectAsync(cluster.Edge2, "carol");
+            var room = await alice.CreateRoomAsync();
+            foreach (var user in new[] { alice, bob, carol })
+            {
+                await user.JoinAsync(room);
+            }
+
+            var message = await alice.SendAsync(room, "target", "react to this");
+            var start = (await carol.WaitForMessagesAsync(room, 1))[0].Seq;
+            await carol.WaitForLastSeqAsync(room, start);
+            return new Scene(alice, bob, carol, room, message, start);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Alice.DisposeAsync();
+            await Bob.DisposeAsync();
+            await Carol.DisposeAsync();
         }
     }
 }
