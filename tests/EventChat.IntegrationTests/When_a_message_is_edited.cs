@@ -15,9 +15,8 @@ public sealed class When_a_message_is_edited(ClusterFixture cluster)
         await alice.WaitForMessagesAsync(room, 1);
 
         var notAuthor = await Assert.ThrowsAsync<HubException>(() => alice.EditMessageAsync(room, message, "mine now"));
-        Assert.False(string.IsNullOrWhiteSpace(notAuthor.Message));
+        Assert.Contains("Only the author may edit a message.", notAuthor.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<HubException>(() => bob.EditMessageAsync(room, message, "  "));
-        await Assert.ThrowsAsync<HubException>(() => bob.EditMessageAsync(room, Guid.NewGuid(), "no such message"));
 
         await bob.EditMessageAsync(room, message, "the second wording");
         var edited = await alice.WaitForEventAsync(room, e => e.Type == RoomEvent.Edited, "message.edited");

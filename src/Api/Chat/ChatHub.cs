@@ -130,8 +130,8 @@ public sealed partial class ChatHub(
             throw new HubException(problem);
         }
 
-        var (room, message) = await FindMessageAsync(roomId, messageId);
-        if (message.SenderId != UserId)
+        var (room, message, stored) = await FindMessageAsync(roomId, messageId);
+        if (stored is not null && stored.SenderId != UserId)
         {
             throw new HubException("Only the author may edit a message.");
         }
@@ -142,8 +142,8 @@ public sealed partial class ChatHub(
     /// <summary>Deletes a message, leaving a tombstone; its author or a room admin may.</summary>
     public async Task<ChangeResult> DeleteMessage(string roomId, string messageId)
     {
-        var (room, message) = await FindMessageAsync(roomId, messageId, allowDeleted: true);
-        if (message.SenderId != UserId
+        var (room, message, stored) = await FindMessageAsync(roomId, messageId, allowDeleted: true);
+        if (stored is not null && stored.SenderId != UserId
             && await rooms.RoleAsync(room, UserId, Context.ConnectionAborted) is not (RoomRole.Admin or RoomRole.Owner))
         {
             throw new HubException("Only the author or a room admin may delete a message.");
@@ -160,7 +160,7 @@ public sealed partial class ChatHub(
             throw new HubException(problem);
         }
 
-        var (room, message) = await FindMessageAsync(roomId, messageId);
+        var (room, message, _) = await FindMessageAsync(roomId, messageId);
         return await RequestChangeAsync(room, message, MessageChanges.React, null, emoji);
     }
 
@@ -171,7 +171,7 @@ public sealed partial class ChatHub(
             throw new HubException(problem);
         }
 
-        var (room, message) = await FindMessageAsync(roomId, messageId, allowDeleted: true);
+        var (room, message, _) = await FindMessageAsync(roomId, messageId, allowDeleted: true);
         return await RequestChangeAsync(room, message, MessageChanges.Unreact, null, emoji);
     }
 
@@ -289,9 +289,9 @@ public sealed partial class ChatHub(
         var cancellationToken = Context.ConnectionAborted;
         await EnsureMemberAsync(id);
         if (replyTo is Guid parent
-            && await messages.FindAsync(id, parent, cancellationToken) is not { DeletedAt: null })
+            && await messages.FindAsync(id, parent, cancellationToken) is { DeletedAt: not null })
         {
-            throw new HubException($"Message {parent} is not in room {id}, or it was deleted.");
+            throw new HubException($"Message {parent} was deleted.");
         }
 
         var messageId = MessageRules.MessageIdFor(UserId, clientMessageId);
@@ -303,13 +303,13 @@ public sealed partial class ChatHub(
     }
 
     private async Task<ChangeResult> RequestChangeAsync(
-        Guid roomId, StoredMessage message, string change, string? text, string? emoji)
+        Guid roomId, Guid messageId, string change, string? text, string? emoji)
     {
         var changeId = Guid.CreateVersion7();
         await PublishAsync(
-            new MessageChangeRequested(changeId, roomId, message.MessageId, change, UserId, UserName, text, emoji,
+            new MessageChangeRequested(changeId, roomId, messageId, change, UserId, UserName, text, emoji,
                 RoomStreamTime()),
-            message.MessageId);
+            messageId);
         return new ChangeResult(changeId);
     }
 
@@ -327,21 +327,25 @@ public sealed partial class ChatHub(
         }
     }
 
-    /// <summary>The message, checked to be in a room the caller belongs to and, unless allowed, not deleted.</summary>
-    private async Task<(Guid RoomId, StoredMessage Message)> FindMessageAsync(
+    /// <summary>
+    /// The message a change is for, in a room the caller belongs to. A stored message is checked here, for a quick
+    /// answer: unless allowed, it must not be deleted. One that is not stored may still be on its way: it was
+    /// acknowledged, and sits ahead of this change in the queues, which are handled in order. So it is passed on
+    /// unchecked, and persistence refuses the change with <c>MessageRejected</c> if the message never arrives.
+    /// </summary>
+    private async Task<(Guid RoomId, Guid MessageId, StoredMessage? Stored)> FindMessageAsync(
         string roomId, string messageId, bool allowDeleted = false)
     {
         var id = ParseRoomId(roomId);
         var message = ParseMessageId(messageId, "messageId");
         await EnsureMemberAsync(id);
-        var stored = await messages.FindAsync(id, message, Context.ConnectionAborted)
-            ?? throw new HubException($"Message {message} is not in room {id}.");
-        if (!allowDeleted && stored.DeletedAt is not null)
+        var stored = await messages.FindAsync(id, message, Context.ConnectionAborted);
+        if (!allowDeleted && stored?.DeletedAt is not null)
         {
             throw new HubException($"Message {message} was deleted.");
         }
 
-        return (id, stored);
+        return (id, message, stored);
     }
 
     private async Task EnsureMemberAsync(Guid roomId)

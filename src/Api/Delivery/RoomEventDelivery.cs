@@ -37,7 +37,8 @@ public sealed partial class RoomEventDelivery(
         }
 
         var group = ChatHub.GroupName(roomEvent.RoomId);
-        await hub.Clients.Group(group).RoomEvent(roomEvent);
+        var room = hub.Clients.Group(group);
+        await (roomEvent.Type == RoomEventTypes.MessagePosted ? room.MessageReceived(roomEvent) : room.RoomEvent(roomEvent));
         if (roomEvent.Type is RoomEventTypes.MemberLeft or RoomEventTypes.MemberRemoved && roomEvent.UserId is Guid gone)
         {
             foreach (var connectionId in await presence.ConnectionsInRoomAsync(roomEvent.RoomId, gone, context.CancellationToken))

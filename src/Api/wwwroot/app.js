@@ -178,6 +178,7 @@ function startSession() {
   $('whoami').textContent = `Signed in as ${state.session.username}`;
 
   state.hub = new Hub(hubUrl);
+  state.hub.on('MessageReceived', onRoomEvent);
   state.hub.on('RoomEvent', onRoomEvent);
   state.hub.on('MessageRejected', onMessageRejected);
   state.hub.on('NotificationReceived', (n) => { addNotifications([n]); });

@@ -1,4 +1,4 @@
-// model.js — the page's picture of one room, built from history pages and the room stream (hub event RoomEvent).
+// model.js — the page's picture of one room, built from history pages and the room stream (hub events MessageReceived and RoomEvent).
 // No DOM in here. Every event carries absolute state (new text, reaction count after the change), so replaying
 // events over a snapshot that is already newer than them still ends in the right state.
 

@@ -28,6 +28,19 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
             return true;
         }
 
+        if (message.ReplyToMessageId is Guid parent)
+        {
+            await RoomStream.LockAsync(db, message.RoomId, cancellationToken);
+            if (!await db.Messages.AnyAsync(m => m.MessageId == parent && m.RoomId == message.RoomId, cancellationToken))
+            {
+                OutboxLog.Add(db, new MessageRejected(message.MessageId, message.RoomId, message.ClientMessageId,
+                    message.SenderId, "The message replied to does not exist.", clock.GetUtcNow()),
+                    Guid.CreateVersion7(), message.RoomId);
+                await CommitAsync(transaction, cancellationToken);
+                return true;
+            }
+        }
+
         var now = RoomStream.Now(clock);
         var posted = await RoomStream.AppendAsync(db, new RoomEvent(message.RoomId, 0, RoomEventTypes.MessagePosted,
             now, message.SenderId, message.SenderName, message.MessageId, message.ClientMessageId, message.Text,

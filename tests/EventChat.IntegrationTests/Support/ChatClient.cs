@@ -41,11 +41,17 @@ public sealed class ChatClient : IAsyncDisposable
 
     public HubConnection Hub => _hub ?? throw new InvalidOperationException("Not connected.");
 
-    /// <summary>Every <c>RoomEvent</c> pushed to this client, over all its connections, in arrival order.</summary>
+    /// <summary>
+    /// Every room event pushed to this client (hub events <c>MessageReceived</c> and <c>RoomEvent</c>), over all its
+    /// connections, in arrival order.
+    /// </summary>
     public ConcurrentQueue<RoomEvent> Events { get; } = new();
 
     /// <summary>When each client message id was first pushed, as a <see cref="System.Diagnostics.Stopwatch"/> timestamp.</summary>
     public ConcurrentDictionary<string, long> ReceivedAt { get; } = new();
+
+    /// <summary>The hub event each pushed room event came as: <c>MessageReceived</c> or <c>RoomEvent</c>.</summary>
+    public ConcurrentDictionary<(Guid RoomId, long Seq), string> PushedAs { get; } = new();
 
     public ConcurrentQueue<Rejection> Rejected { get; } = new();
 
@@ -101,13 +107,19 @@ public sealed class ChatClient : IAsyncDisposable
         }
 
         _hub = builder.Build();
-        _hub.On<RoomEvent>("RoomEvent", e =>
+        _hub.On<RoomEvent>("MessageReceived", e =>
         {
-            if (e.Type == RoomEvent.Posted && e.ClientMessageId is not null)
+            if (e.ClientMessageId is not null)
             {
                 ReceivedAt.TryAdd(e.ClientMessageId, System.Diagnostics.Stopwatch.GetTimestamp());
             }
 
+            PushedAs[(e.RoomId, e.Seq)] = "MessageReceived";
+            Events.Enqueue(e);
+        });
+        _hub.On<RoomEvent>("RoomEvent", e =>
+        {
+            PushedAs[(e.RoomId, e.Seq)] = "RoomEvent";
             Events.Enqueue(e);
         });
         _hub.On<Rejection>("MessageRejected", Rejected.Enqueue);

@@ -135,6 +135,30 @@ public sealed class When_changes_to_a_message_are_applied : IAsyncLifetime
         Assert.Single(await RejectionsAsync());
     }
 
+    [Fact]
+    public async Task Should_store_a_reply_to_a_stored_message_and_refuse_one_to_a_message_that_never_came()
+    {
+        var reply = PersistenceHarness.Approved(_persistence.RoomId, "an answer") with
+        {
+            ReplyToMessageId = _message.MessageId,
+        };
+        var orphan = PersistenceHarness.Approved(_persistence.RoomId, "an answer to nothing") with
+        {
+            ReplyToMessageId = Guid.NewGuid(),
+        };
+        await _persistence.PublishAsync(reply);
+        await _persistence.PublishAsync(orphan);
+        await _persistence.UntilConsumedAsync(3);
+
+        var events = await EventsAsync();
+        Assert.Equal([_message.MessageId, reply.MessageId], events.Select(e => e.MessageId));
+        Assert.Equal(_message.MessageId, events[1].ReplyToMessageId);
+        var rejection = Assert.Single(await RejectionsAsync());
+        Assert.Equal((orphan.MessageId, orphan.ClientMessageId, "send"),
+            (rejection.MessageId, rejection.ClientMessageId, rejection.Request));
+        Assert.Equal("The message replied to does not exist.", rejection.Reason);
+    }
+
     private async Task ApplyAsync(string change, Guid actor, string? text = null, string? emoji = null)
     {
         await _persistence.PublishAsync(PersistenceHarness.Change(_message, change, actor, text, emoji));
