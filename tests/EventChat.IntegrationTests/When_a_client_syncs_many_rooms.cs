@@ -53,5 +53,11 @@ public sealed class When_a_client_syncs_many_rooms(ClusterFixture cluster)
         var events = await alice.EventsAsync(readable[2]);
         Assert.Equal(events.EventsOrEmpty, again[2].EventsOrEmpty);
         Assert.Equal(events.LastSeq, again[2].LastSeq);
+
+        var twice = await alice.SyncAsync([(readable[3], 0L), (readable[3], 0L)]);
+        Assert.Null(twice[0].Error);
+        Assert.Equal(5, twice[0].EventsOrEmpty.Count);
+        Assert.Equal($"Room {readable[3]} is asked for more than once in this call.", twice[1].Error);
+        Assert.Empty(twice[1].EventsOrEmpty);
     }
 }

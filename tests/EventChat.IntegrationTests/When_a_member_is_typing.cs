@@ -50,6 +50,28 @@ public sealed class When_a_member_is_typing(ClusterFixture cluster)
         await Assert.ThrowsAsync<HubException>(() => mallory.TypingAsync(secret));
     }
 
+    /// <summary>Someone others see offline must not give themselves away by typing.</summary>
+    [Fact]
+    public async Task Should_keep_an_invisible_user_s_typing_to_themselves()
+    {
+        await using var pair = await ChatPair.OpenAsync(cluster.Edge1, cluster.Edge2);
+        var (alice, bob, room) = pair;
+        await bob.SetInvisibleAsync(true);
+        await bob.TypingAsync(room);
+        await alice.TypingAsync(room);
+
+        await Eventually.HoldsAsync(() => Task.FromResult(!bob.Typing.IsEmpty), ChatClient.Soon,
+            "bob, invisible, still sees alice typing");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Empty(alice.Typing);
+
+        await bob.SetInvisibleAsync(false);
+        await Task.Delay(Throttle);
+        await bob.TypingAsync(room);
+        await Eventually.HoldsAsync(() => Task.FromResult(!alice.Typing.IsEmpty), ChatClient.Soon,
+            "alice sees bob typing once he is visible again");
+    }
+
     private static async Task UntilAsync(System.Diagnostics.Stopwatch clock, TimeSpan elapsed)
     {
         if (elapsed > clock.Elapsed)

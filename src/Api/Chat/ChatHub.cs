@@ -212,7 +212,12 @@ public sealed partial class ChatHub(
         }
 
         lastSent[id] = now;
-        await Clients.OthersInGroup(GroupName(id)).UserTyping(new TypingView(id, UserId, UserName));
+
+        // Someone whom others see offline must not give themselves away by typing.
+        if (await presence.IsSeenOnlineAsync(UserId, Context.ConnectionAborted))
+        {
+            await Clients.OthersInGroup(GroupName(id)).UserTyping(new TypingView(id, UserId, UserName));
+        }
     }
 
     /// <summary>
@@ -247,6 +252,8 @@ public sealed partial class ChatHub(
             .ToListAsync(cancellationToken);
 
         var pages = new List<EventPage>(requests.Length);
+        var asked = new HashSet<Guid>();
+        var budget = new CatchUpBudget();
         foreach (var request in requests)
         {
             if (request is null || !Guid.TryParse(request.RoomId, out var id))
@@ -262,10 +269,15 @@ public sealed partial class ChatHub(
             {
                 pages.Add(EventPage.Failed(id, $"Room {id} does not exist, or it is private and you are not a member."));
             }
+            else if (!asked.Add(id))
+            {
+                pages.Add(EventPage.Failed(id, $"Room {id} is asked for more than once in this call."));
+            }
             else
             {
-                pages.Add(await events.ReadAsync(id, request.AfterSeq, SyncPageSize, room.LastSeq, room.FirstSeq,
-                    cancellationToken));
+                var limit = Math.Min(SyncPageSize, budget.EventsLeft);
+                pages.Add(budget.Take(await events.ReadAsync(id, request.AfterSeq, limit, room.LastSeq, room.FirstSeq,
+                    cancellationToken)));
             }
         }
 

@@ -71,6 +71,7 @@ public static class MessageRules
         }
 
         return emoji.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || HasUnpairedSurrogate(emoji)
+            || !emoji.Any(IsVisible)
             ? "emoji must be printable and have no spaces."
             : null;
     }

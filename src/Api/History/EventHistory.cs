@@ -45,7 +45,8 @@ public sealed class EventHistory(IRecentEvents recent, ChatDbContext db)
         var upTo = Math.Min(lastSeq, from + limit);
         if (upTo <= from)
         {
-            return new EventPage(roomId, [], lastSeq, false, truncated);
+            // Nothing newer, or a limit of 0: a caller out of budget still learns that there is more.
+            return new EventPage(roomId, [], lastSeq, from < lastSeq, truncated);
         }
 
         var cached = await recent.ReadAsync(roomId, cancellationToken);

@@ -51,7 +51,7 @@ public sealed partial class PresenceHeartbeat(
             return;
         }
 
-        Log.Registered(logger, changes.Count);
+        Log.Repaired(logger, changes.Count);
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<PresenceTracker>().PublishAsync(changes, cancellationToken);
     }
@@ -62,9 +62,10 @@ public sealed partial class PresenceHeartbeat(
             Message = "Presence heartbeat failed; this edge's users look offline until it succeeds")]
         public static partial void Failed(ILogger logger, Exception exception);
 
-        [LoggerMessage(EventId = 5102, EventName = "PresenceRegisteredAgain", Level = LogLevel.Warning,
-            Message = "This edge had been given up for dead; registering again brought {Count} users back online")]
-        public static partial void Registered(ILogger logger, int count);
+        [LoggerMessage(EventId = 5102, EventName = "PresenceRepaired", Level = LogLevel.Warning,
+            Message = "The heartbeat repaired presence for {Count} users: this edge had been given up for dead, or " +
+            "connections closed while Redis could not be reached")]
+        public static partial void Repaired(ILogger logger, int count);
 
         [LoggerMessage(EventId = 5103, EventName = "ResignFailed", Level = LogLevel.Debug,
             Message = "Could not resign this edge from presence; the others sweep it once its heartbeat expires")]

@@ -64,6 +64,10 @@ public sealed partial class PresenceTracker(
         await PushAsync(change, userName, cancellationToken);
     }
 
+    /// <summary>Whether others see the user online: connected somewhere and not invisible.</summary>
+    public async Task<bool> IsSeenOnlineAsync(Guid userId, CancellationToken cancellationToken) =>
+        (await store.GetAsync([userId], cancellationToken)) is [{ Online: true }];
+
     /// <summary>What others see of each user, in the order asked; ids of no user are left out.</summary>
     public async Task<IReadOnlyList<PresenceView>> GetAsync(
         IReadOnlyList<Guid> userIds, CancellationToken cancellationToken)

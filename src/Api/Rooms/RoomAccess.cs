@@ -408,7 +408,8 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Time
         if (room.Kind == RoomKind.Direct && actor is not null)
         {
             return (room, actor, RoomResult.Conflict(
-                "A direct conversation has no roles and exactly two members; open a group conversation to add people."));
+                "A direct conversation cannot be changed: it keeps its two members, its name and its settings, and has " +
+                "no roles. Open a group conversation for that."));
         }
 
         return actor?.Role is RoomRole.Owner or RoomRole.Admin

@@ -374,7 +374,7 @@ public static class RoomEndpoints
             return NotFound(id);
         }
 
-        return Results.Ok(await events.ReadAsync(id, afterSeq ?? 0, size, cancellationToken));
+        return Results.Ok(new CatchUpBudget().Take(await events.ReadAsync(id, afterSeq ?? 0, size, cancellationToken)));
     }
 
     private static async Task<IResult> PresenceAsync(

@@ -17,8 +17,8 @@ public interface IPresenceStore
 
     /// <summary>
     /// Renews this edge's heartbeat. When other edges had already given this edge up for dead (its heartbeat
-    /// lapsed, or the store lost its data), it registers its live connections again and returns the users that
-    /// thereby came back online.
+    /// lapsed, or the store lost its data), it registers its live connections again. It also removes connections
+    /// whose <see cref="DisconnectedAsync"/> could not reach the store. Returns the users whose status that changed.
     /// </summary>
     Task<IReadOnlyList<PresenceStatus>> HeartbeatAsync(CancellationToken cancellationToken);
 
@@ -36,7 +36,8 @@ public interface IPresenceStore
         CancellationToken cancellationToken);
 
     /// <summary>
-    /// Removes a connection and its room entries; returns the user's status when it was their last device.
+    /// Removes a connection and its room entries; returns the user's status when it was their last device. If the
+    /// store cannot be reached, it throws, and the next heartbeat finishes the removal.
     /// </summary>
     Task<PresenceStatus?> DisconnectedAsync(
         Guid userId, string connectionId, IReadOnlyCollection<Guid> rooms, CancellationToken cancellationToken);

@@ -81,6 +81,8 @@ public sealed class RedisPresenceStore(
 
     /// <summary>This edge's own connections, to register again after other edges gave this one up.</summary>
     private readonly ConcurrentDictionary<string, LocalConnection> _local = new(StringComparer.Ordinal);
+    /// <summary>Connections that closed while Redis could not be reached, with what removing them needs.</summary>
+    private readonly ConcurrentDictionary<string, UnrecordedDisconnect> _unrecorded = new(StringComparer.Ordinal);
     private volatile bool _registered;
 
     public string EdgeId { get; } = $"{options.EdgeName}-{Guid.NewGuid():N}";
@@ -100,7 +102,18 @@ public sealed class RedisPresenceStore(
         _registered = true;
 
         // Missing from the set: a sweep gave this edge up while its heartbeat lapsed, or Redis lost its data.
-        return wasMissing && !_local.IsEmpty ? await RegisterAgainAsync() : [];
+        var changes = wasMissing && !_local.IsEmpty ? [.. await RegisterAgainAsync()] : new List<PresenceStatus>();
+        foreach (var (connectionId, gone) in _unrecorded)
+        {
+            if (await RemoveConnectionAsync(connectionId, gone) is PresenceStatus change)
+            {
+                changes.Add(change);
+            }
+
+            _unrecorded.TryRemove(connectionId, out _);
+        }
+
+        return changes;
     }
 
     public Task ResignAsync(CancellationToken cancellationToken) => Db.KeyDeleteAsync(EdgeKey(EdgeId));
@@ -132,8 +145,24 @@ public sealed class RedisPresenceStore(
     public async Task<PresenceStatus?> DisconnectedAsync(
         Guid userId, string connectionId, IReadOnlyCollection<Guid> rooms, CancellationToken cancellationToken)
     {
-        var subscribed = _local.TryRemove(connectionId, out var local) ? local.Rooms.Keys.Union(rooms) : rooms;
-        var now = Now();
+        var subscribed = _local.TryRemove(connectionId, out var local) ? local.Rooms.Keys.Union(rooms).ToList() : rooms;
+        var gone = new UnrecordedDisconnect(userId, subscribed, Now());
+        try
+        {
+            return await RemoveConnectionAsync(connectionId, gone);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // This edge lives on, so nothing would sweep the entry: the heartbeat removes it once Redis answers.
+            _unrecorded[connectionId] = gone;
+            throw;
+        }
+    }
+
+    /// <summary>Removes a closed connection's entries; reports the user offline when it was their last one.</summary>
+    private async Task<PresenceStatus?> RemoveConnectionAsync(string connectionId, UnrecordedDisconnect gone)
+    {
+        var (userId, subscribed, now) = gone;
         var field = Field(EdgeId, connectionId);
         var batch = Db.CreateBatch();
         var writes = new List<Task> { batch.HashDeleteAsync(EdgeConnectionsKey(EdgeId), connectionId) };
@@ -469,6 +498,8 @@ public sealed class RedisPresenceStore(
     private RedisKey UserConnectionsKey(Guid userId) => $"{redisOptions.Prefix}:presence:user:{{{userId:N}}}";
 
     private RedisKey UserStateKey(Guid userId) => $"{redisOptions.Prefix}:presence:user:{{{userId:N}}}:state";
+
+    private sealed record UnrecordedDisconnect(Guid UserId, IReadOnlyCollection<Guid> Rooms, DateTimeOffset At);
 
     private sealed class LocalConnection(Guid userId)
     {

@@ -1,0 +1,82 @@
+using EventChat.Infrastructure.Presence;
+using EventChat.Infrastructure.Redis;
+using EventChat.IntegrationTests.Support;
+using StackExchange.Redis;
+
+namespace EventChat.IntegrationTests;
+
+/// <summary>
+/// An edge's link to Redis breaks just as one of its clients disconnects. The edge itself lives on, so no sweep of
+/// dead edges would ever remove that connection: the edge must finish the removal itself once Redis answers again,
+/// or the user stays online forever.
+/// </summary>
+public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLifetime
+{
+    private readonly string _prefix = $"presence-test-{Guid.NewGuid():N}";
+    private TcpRelay _relay = null!;
+    private ConnectionMultiplexer _edgeLink = null!;
+    private ConnectionMultiplexer _reader = null!;
+
+    public async Task InitializeAsync()
+    {
+        var direct = ConfigurationOptions.Parse(Services.Redis);
+        _reader = await ConnectionMultiplexer.ConnectAsync(direct);
+        _relay = new TcpRelay(direct.EndPoints[0]);
+        var relayed = direct.Clone();
+        relayed.EndPoints.Clear();
+        relayed.EndPoints.Add("127.0.0.1", _relay.Port);
+        relayed.AbortOnConnectFail = false;
+        relayed.ConnectTimeout = 1_000;
+        relayed.SyncTimeout = 1_000;
+        relayed.AsyncTimeout = 1_000;
+        _edgeLink = await ConnectionMultiplexer.ConnectAsync(relayed);
+    }
+
+    public async Task DisposeAsync()
+    {
+        var keys = _reader.GetServers()[0].KeysAsync(pattern: $"{_prefix}:*");
+        await foreach (var key in keys)
+        {
+            await _reader.GetDatabase().KeyDeleteAsync(key);
+        }
+
+        await _edgeLink.DisposeAsync();
+        await _reader.DisposeAsync();
+        await _relay.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Should_take_the_user_offline_at_the_next_heartbeat_after_redis_is_back()
+    {
+        var options = new PresenceOptions { EdgeName = "edge-under-test" };
+        var redisOptions = new RedisOptions { Prefix = _prefix };
+        var edge = new RedisPresenceStore(_edgeLink, redisOptions, options, TimeProvider.System);
+        var observer = new RedisPresenceStore(_reader, redisOptions, options, TimeProvider.System);
+        var user = Guid.NewGuid();
+        var room = Guid.NewGuid();
+        await edge.HeartbeatAsync(CancellationToken.None);
+        await edge.ConnectedAsync(user, "phone", _ => Task.FromResult(false), CancellationToken.None);
+        await edge.JoinedAsync(room, user, "phone", CancellationToken.None);
+        Assert.True(await OnlineAsync(observer, user));
+
+        _relay.Cut();
+        await Assert.ThrowsAnyAsync<Exception>(
+            () => edge.DisconnectedAsync(user, "phone", [room], CancellationToken.None));
+        _relay.Restore();
+        await Eventually.HoldsAsync(() => Task.FromResult(_edgeLink.IsConnected), TimeSpan.FromSeconds(20),
+            "the edge's Redis connection comes back");
+
+        Assert.True(await OnlineAsync(observer, user), "the failed disconnect left the user's entry behind");
+
+        var changes = await edge.HeartbeatAsync(CancellationToken.None);
+
+        var change = Assert.Single(changes);
+        Assert.Equal((user, false), (change.UserId, change.Online));
+        Assert.False(await OnlineAsync(observer, user));
+        Assert.Empty(await observer.OnlineInRoomAsync(room, CancellationToken.None));
+        Assert.Empty(await edge.HeartbeatAsync(CancellationToken.None));
+    }
+
+    private static async Task<bool> OnlineAsync(RedisPresenceStore store, Guid user) =>
+        (await store.GetAsync([user], CancellationToken.None))[0].Online;
+}
