@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using EventChat.LoadTest.Common;
+
+namespace EventChat.LoadTest.Chat;
+
+/// <summary>
+/// One simulated user in one room: connects, joins, sends on a schedule and records what it receives.
+/// Subclasses speak EventChat's hub or the reference server's bare WebSocket frames.
+/// </summary>
+public abstract class ChatMember(int index, int room, ChatContext context) : IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private (long Stream, long Position, string? Text)? _heldBack;
+
+    public int Index { get; } = index;
+
+    public int Room { get; } = room;
+
+    public bool Connected { get; protected set; }
+
+    /// <summary>The room's last <c>seq</c> when this member subscribed: everything above it must arrive.</summary>
+    public long JoinSeq { get; protected set; }
+
+    public Dictionary<long, StreamState> Streams { get; } = [];
+
+    public List<AckedMessage> Acked { get; } = [];
+
+    protected ChatContext Context { get; } = context;
+
+    public abstract Task ConnectAsync(CancellationToken cancellationToken);
+
+    public abstract Task JoinAsync(CancellationToken cancellationToken);
+
+    public abstract ValueTask DisposeAsync();
+
+    /// <summary>Sends messages at the configured rate until <paramref name="cancellationToken"/> fires.</summary>
+    public async Task SendLoopAsync(CancellationToken cancellationToken)
+    {
+        var settings = Context.Settings;
+        var interval = TimeSpan.FromSeconds(1.0 / settings.Rate);
+        var padding = ChatMessageText.Padding(settings.TextBytes);
+        var next = Stopwatch.GetElapsedTime(0) + interval * Random.Shared.NextDouble();
+        long counter = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var wait = next - Stopwatch.GetElapsedTime(0);
+            if (wait > TimeSpan.Zero)
+            {
+                try
+                {
+                    await Task.Delay(wait, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+
+            next += interval;
+            counter++;
+            var started = Stopwatch.GetTimestamp();
+            var text = ChatMessageText.Create(Index, counter, started, padding);
+            Context.Metrics.Add(Counter.Sent);
+            try
+            {
+                // The send is not cancelled with the run: an acknowledgement that is on its way is waited for.
+                var answer = await SendAsync(counter, text, CancellationToken.None);
+                Acked.Add(answer);
+                Context.Metrics.Add(Counter.Acked);
+                if (Context.InMeasurement(started))
+                {
+                    Context.AckLatency.Record(started, Stopwatch.GetTimestamp());
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Context.Metrics.Add(Counter.SendFailed);
+            }
+        }
+    }
+
+    protected abstract Task<AckedMessage> SendAsync(long counter, string text, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records one delivery. The debug options drop or repeat deliveries here, before the checks see them, so
+    /// that a run can show the checks do count faults.
+    /// </summary>
+    protected void OnDelivery(long stream, long position, bool posted, string? text)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var repeat = 1;
+        if (posted)
+        {
+            var serial = Context.NextDeliverySerial();
+            var settings = Context.Settings;
+            if (settings.DebugDropEvery > 0 && serial % settings.DebugDropEvery == 0)
+            {
+                return;
+            }
+
+            if (settings.DebugDuplicateEvery > 0 && serial % settings.DebugDuplicateEvery == 0)
+            {
+                repeat = 2;
+            }
+
+            if (settings.DebugReorderEvery > 0 && serial % settings.DebugReorderEvery == 0 && _heldBack is null)
+            {
+                _heldBack = (stream, position, text);
+                return;
+            }
+        }
+
+        bool first;
+        lock (_gate)
+        {
+            if (!Streams.TryGetValue(stream, out var state))
+            {
+                state = new StreamState();
+                Streams[stream] = state;
+            }
+
+            first = state.Record(position, posted);
+            for (var i = 1; i < repeat; i++)
+            {
+                state.Record(position, posted);
+            }
+        }
+
+        if (posted && _heldBack is { } held && held.Stream == stream && held.Position != position)
+        {
+            _heldBack = null;
+            OnDelivery(held.Stream, held.Position, posted: true, held.Text);
+        }
+
+        if (!posted || !first)
+        {
+            return;
+        }
+
+        Context.Metrics.Add(Counter.Delivered);
+        if (ChatMessageText.TryParse(text, out var sender, out _, out var sentAt)
+            && sender != Index && Context.InMeasurement(sentAt))
+        {
+            Context.Metrics.Latency.Record(sentAt, now);
+        }
+    }
+}

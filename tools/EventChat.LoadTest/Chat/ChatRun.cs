@@ -1,0 +1,217 @@
+using System.Diagnostics;
+using EventChat.LoadTest.Common;
+
+namespace EventChat.LoadTest.Chat;
+
+/// <summary>
+/// Runs the chat and fanout scenarios: set up users and rooms, send for warmup plus duration, wait for
+/// deliveries to drain, then check every receiver's stream and, on EventChat, history.
+/// </summary>
+public sealed class ChatRun(ChatSettings settings, string scenario)
+{
+    private readonly Metrics _metrics = new();
+    private readonly string _runId = Accounts.NewRunId();
+    private readonly List<ChatMember> _members = [];
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var context = new ChatContext(settings, _metrics, _runId);
+        using var sockets = new SocketPool(settings.SourceIps);
+        var apis = settings.Urls.Select(u => new ApiClient(u, sockets.Next())).ToArray();
+        var report = new Report();
+        report.Add("scenario", scenario);
+        report.Add("target", settings.Reference ? "reference" : "eventchat");
+        report.Add("runId", _runId);
+        report.Add("urls", string.Join(',', settings.Urls.Select(u => u.ToString())));
+        report.Add("users", settings.Users);
+        report.Add("rooms", settings.Rooms);
+        report.Add("senders", settings.Senders);
+        report.Add("ratePerSender", settings.Rate);
+        report.Add("offeredMsgsPerSec", settings.Senders * settings.Rate);
+        WarnAboutFloodLimit(report);
+
+        var exitCode = 0;
+        await using (var progress = new Progress(_metrics, settings.Csv))
+        {
+            try
+            {
+                string? ownerToken = null;
+                if (!settings.Reference)
+                {
+                    ownerToken = await SetUpEventChatAsync(context, apis, sockets, cancellationToken);
+                }
+                else
+                {
+                    for (var i = 0; i < settings.Users; i++)
+                    {
+                        _members.Add(new ReferenceMember(i, i % settings.Rooms, context, EdgeOf(i), sockets));
+                    }
+                }
+
+                await ConnectAndJoinAsync(report, cancellationToken);
+                exitCode = await MeasureAndCheckAsync(context, progress, apis, ownerToken, report, cancellationToken);
+            }
+            finally
+            {
+                context.Stopping = true;
+                await Parallel.ForEachAsync(_members, CancellationToken.None, (m, _) => m.DisposeAsync());
+                foreach (var api in apis)
+                {
+                    api.Dispose();
+                }
+            }
+        }
+
+        report.Write(Console.Out);
+        return exitCode;
+    }
+
+    // Members of one room are spread over the edges, so fan-out crosses edges whenever there are several.
+    private Uri EdgeOf(int user) => settings.Urls[(user / settings.Rooms + user) % settings.Urls.Count];
+
+    private async Task<string> SetUpEventChatAsync(
+        ChatContext context, ApiClient[] apis, SocketPool sockets, CancellationToken cancellationToken)
+    {
+        var accountCount = (settings.Users + settings.ConnectionsPerAccount - 1) / settings.ConnectionsPerAccount;
+        var started = Stopwatch.GetTimestamp();
+        var logins = await Accounts.CreateAsync(apis, _runId, accountCount, settings.SetupConcurrency, cancellationToken);
+        await Console.Error.WriteLineAsync(
+            $"{accountCount} accounts registered and logged in in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0}s");
+
+        var rooms = new Guid[settings.Rooms];
+        for (var r = 0; r < settings.Rooms; r++)
+        {
+            rooms[r] = (await apis[0].CreateRoomAsync(logins[0].AccessToken, $"load {_runId} {r}", cancellationToken)).RoomId;
+        }
+
+        context.RoomIds = rooms;
+        for (var i = 0; i < settings.Users; i++)
+        {
+            var login = logins[i / settings.ConnectionsPerAccount];
+            _members.Add(new EventChatMember(i, i % settings.Rooms, context, EdgeOf(i), login.AccessToken, sockets));
+        }
+
+        return logins[0].AccessToken;
+    }
+
+    private async Task ConnectAndJoinAsync(Report report, CancellationToken cancellationToken)
+    {
+        var failed = 0;
+        string? firstError = null;
+        var started = Stopwatch.GetTimestamp();
+        await Parallel.ForEachAsync(
+            _members,
+            new ParallelOptions { MaxDegreeOfParallelism = settings.SetupConcurrency, CancellationToken = cancellationToken },
+            async (member, ct) =>
+            {
+                try
+                {
+                    await member.ConnectAsync(ct);
+                    await member.JoinAsync(ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Interlocked.Increment(ref failed);
+                    Interlocked.CompareExchange(ref firstError, ex.Message, null);
+                }
+            });
+        report.Add("connectSeconds", Stopwatch.GetElapsedTime(started).TotalSeconds);
+        report.Add("connectionsFailed", failed);
+        if (firstError is not null)
+        {
+            report.Note($"first connection error: {firstError}");
+        }
+
+        await Console.Error.WriteLineAsync(
+            $"{_members.Count - failed} of {_members.Count} users connected and joined, {failed} failed");
+    }
+
+    private async Task<int> MeasureAndCheckAsync(
+        ChatContext context, Progress progress, ApiClient[] apis, string? ownerToken, Report report,
+        CancellationToken cancellationToken)
+    {
+        var live = _members.Where(m => m.Connected).ToList();
+        using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var senders = live.Where(m => m.Index < settings.Senders).Select(m => m.SendLoopAsync(stopSending.Token)).ToList();
+
+        progress.Phase = "warmup";
+        await Task.Delay(TimeSpan.FromSeconds(settings.Warmup), cancellationToken);
+        var before = Snapshot();
+        context.MeasureStart = Stopwatch.GetTimestamp();
+        progress.Phase = "measure";
+        await Task.Delay(TimeSpan.FromSeconds(settings.Duration), cancellationToken);
+        context.MeasureEnd = Stopwatch.GetTimestamp();
+        var after = Snapshot();
+        var measured = Stopwatch.GetElapsedTime(context.MeasureStart, context.MeasureEnd).TotalSeconds;
+
+        progress.Phase = "drain";
+        await stopSending.CancelAsync();
+        await Task.WhenAll(senders);
+        var drainSeconds = await DrainAsync(live, context, cancellationToken);
+        context.Stopping = true;
+
+        report.Add("measureSeconds", measured);
+        report.Add("sentPerSec", (after[0] - before[0]) / measured);
+        report.Add("ackedPerSec", (after[1] - before[1]) / measured);
+        report.Add("deliveredPerSec", (after[2] - before[2]) / measured);
+        report.Add("sentTotal", _metrics.Get(Counter.Sent));
+        report.Add("ackedTotal", _metrics.Get(Counter.Acked));
+        report.Add("sendFailed", _metrics.Get(Counter.SendFailed));
+        report.Add("rejected", _metrics.Get(Counter.Rejected));
+        report.Add("deliveredTotal", _metrics.Get(Counter.Delivered));
+        report.Add("droppedConnections", _metrics.Get(Counter.Dropped));
+        report.Add("drainSeconds", drainSeconds);
+        _metrics.Latency.Total().AddTo(report, "latency");
+        context.AckLatency.Total().AddTo(report, "ack");
+
+        if (!settings.Check)
+        {
+            report.Add("checked", false);
+            return 0;
+        }
+
+        progress.Phase = "check";
+        var result = settings.Reference
+            ? DeliveryChecks.CheckReference(live)
+            : await DeliveryChecks.CheckEventChatAsync(live, context, apis[0], ownerToken!, cancellationToken);
+        result.AddTo(report);
+        return result.Faults > 0 ? 1 : 0;
+    }
+
+    private long[] Snapshot() =>
+        [_metrics.Get(Counter.Sent), _metrics.Get(Counter.Acked), _metrics.Get(Counter.Delivered)];
+
+    /// <summary>Waits until every acknowledged, unrejected message reached every member of its room.</summary>
+    private async Task<double> DrainAsync(List<ChatMember> live, ChatContext context, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var membersPerRoom = live.GroupBy(m => m.Room).ToDictionary(g => g.Key, g => g.Count());
+        long expected = 0;
+        foreach (var member in live)
+        {
+            var recipients = membersPerRoom[member.Room] - (settings.Reference ? 1 : 0);
+            var delivered = member.Acked.Count(a => !context.Rejected.ContainsKey(a.ClientMessageId));
+            expected += (long)delivered * recipients;
+        }
+
+        var deadline = TimeSpan.FromSeconds(settings.Drain);
+        while (_metrics.Get(Counter.Delivered) < expected && Stopwatch.GetElapsedTime(started) < deadline)
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+
+        return Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    private void WarnAboutFloodLimit(Report report)
+    {
+        var perAccount = settings.Rate * settings.ConnectionsPerAccount * 10;
+        if (!settings.Reference && perAccount > 30)
+        {
+            report.Note(
+                $"each account sends about {perAccount:0} messages per 10 s, above EventChat's default flood limit " +
+                "(Moderation:FloodLimit 30 per Moderation:FloodWindow 00:00:10): raise it on the edges or messages " +
+                "come back as MessageRejected and count as rejected, not delivered");
+        }
+    }
+}

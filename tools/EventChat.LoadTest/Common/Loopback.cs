@@ -1,0 +1,29 @@
+using System.Net;
+
+namespace EventChat.LoadTest.Common;
+
+/// <summary>
+/// The tool sends traffic only to loopback addresses: it is meant for servers started on this machine.
+/// </summary>
+public static class Loopback
+{
+    public static Uri RequireLoopback(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "ws"))
+        {
+            throw new Cli.UsageException($"'{url}' is not an http:// or ws:// URL.");
+        }
+
+        if (!IPAddress.TryParse(uri.Host, out var address) || !IPAddress.IsLoopback(address))
+        {
+            throw new Cli.UsageException($"'{url}' is not a loopback address (127.0.0.0/8): the tool only loads local servers.");
+        }
+
+        return uri;
+    }
+
+    public static IPAddress RequireLoopbackAddress(string text) =>
+        IPAddress.TryParse(text, out var address) && IPAddress.IsLoopback(address)
+            ? address
+            : throw new Cli.UsageException($"--source-ips: '{text}' is not a loopback address.");
+}

@@ -1,0 +1,3 @@
+using EventChat.LoadTest;
+
+return await Commands.RunAsync(args);

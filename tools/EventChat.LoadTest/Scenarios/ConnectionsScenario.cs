@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using EventChat.LoadTest.Cli;
+using EventChat.LoadTest.Common;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace EventChat.LoadTest.Scenarios;
+
+/// <summary>
+/// Opens many idle authenticated hub connections, holds them, and measures what they cost the edges.
+/// </summary>
+public static class ConnectionsScenario
+{
+    public const string Summary =
+        "Opens --connections idle authenticated hub connections (WebSockets, skipNegotiation), holds them for --hold " +
+        "seconds, and reports opened, failed and dropped, and with --edge-pids each edge's RSS per connection.";
+
+    public static readonly IReadOnlyList<OptionSpec> Specs =
+    [
+        new("urls", "http://127.0.0.1:5000", "comma-separated edge URLs (loopback only); connections round-robin"),
+        new("connections", "1000", "connections to open"),
+        new("connections-per-account", "50", "connections sharing one account (EventChat allows many devices per user)"),
+        new("hold", "20", "seconds to hold the connections once open"),
+        new("setup-concurrency", "32", "parallel connects"),
+        new("edge-pids", string.Empty, "comma-separated pids of the edge processes, to read RSS from /proc/<pid>/status"),
+        new("settle", "5", "seconds to wait before each RSS reading, so allocation from the connect burst settles"),
+        new("source-ips", string.Empty, "comma-separated 127.0.0.x addresses to bind client sockets to (round-robin)"),
+        new("csv", string.Empty, "write figures over time, one row per second, to this file"),
+    ];
+
+    public static async Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken)
+    {
+        var urls = line.List("urls").Select(Loopback.RequireLoopback).ToArray();
+        var count = line.Count("connections");
+        var perAccount = Math.Max(1, line.Count("connections-per-account"));
+        var concurrency = Math.Max(1, line.Count("setup-concurrency"));
+        var settle = TimeSpan.FromSeconds(line.Number("settle"));
+        var pids = line.List("edge-pids").Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        using var sockets = new SocketPool(line.List("source-ips").Select(Loopback.RequireLoopbackAddress).ToArray());
+        var apis = urls.Select(u => new ApiClient(u, sockets.Next())).ToArray();
+        var metrics = new Metrics();
+        var report = new Report();
+        report.Add("scenario", "connections");
+        report.Add("urls", string.Join(',', urls.Select(u => u.ToString())));
+        report.Add("connectionsRequested", count);
+        report.Add("sourceIps", sockets.Count);
+
+        var runId = Accounts.NewRunId();
+        var accounts = (count + perAccount - 1) / perAccount;
+        var logins = await Accounts.CreateAsync(apis, runId, accounts, 8, cancellationToken);
+        report.Add("accounts", accounts);
+
+        if (pids.Length > 0)
+        {
+            await Task.Delay(settle, cancellationToken);
+        }
+
+        var rssBefore = pids.Select(ProcessMemory.ReadRssBytes).ToArray();
+        var connections = new HubConnection?[count];
+        var stopping = false;
+        var failed = 0;
+        string? firstError = null;
+        var progress = new Progress(metrics, line.Optional("csv"), () => RssExtras(pids));
+        var started = Stopwatch.GetTimestamp();
+        progress.Phase = "open";
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, count),
+            new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var connection = HubConnector.Create(urls[i % urls.Length], logins[i / perAccount].AccessToken, sockets);
+                connection.Closed += _ =>
+                {
+                    if (!Volatile.Read(ref stopping))
+                    {
+                        metrics.Add(Counter.Dropped);
+                        metrics.Add(Counter.Connections, -1);
+                    }
+
+                    return Task.CompletedTask;
+                };
+                try
+                {
+                    await connection.StartAsync(ct);
+                    connections[i] = connection;
+                    metrics.Add(Counter.Connections);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Interlocked.Increment(ref failed);
+                    Interlocked.CompareExchange(ref firstError, ex.Message, null);
+                    await connection.DisposeAsync();
+                }
+            });
+        var openSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var opened = metrics.Get(Counter.Connections);
+
+        progress.Phase = "hold";
+        await Task.Delay(TimeSpan.FromSeconds(line.Number("hold")), cancellationToken);
+        var stillOpen = metrics.Get(Counter.Connections);
+        var rssAfter = pids.Select(ProcessMemory.ReadRssBytes).ToArray();
+
+        progress.Phase = "close";
+        Volatile.Write(ref stopping, true);
+        await progress.DisposeAsync();
+        await Parallel.ForEachAsync(
+            connections.Where(c => c is not null),
+            new ParallelOptions { MaxDegreeOfParallelism = concurrency },
+            (c, _) => c!.DisposeAsync());
+        foreach (var api in apis)
+        {
+            api.Dispose();
+        }
+
+        report.Add("opened", opened);
+        report.Add("failed", failed);
+        report.Add("droppedDuringHold", metrics.Get(Counter.Dropped));
+        report.Add("openAtEnd", stillOpen);
+        report.Add("openSeconds", openSeconds);
+        report.Add("connectsPerSec", opened / Math.Max(openSeconds, 0.001));
+        if (firstError is not null)
+        {
+            report.Note($"first connection error: {firstError}");
+        }
+
+        AddMemory(report, pids, rssBefore, rssAfter, stillOpen);
+        if (pids.Length > 0)
+        {
+            report.Note(
+                "EventChat has no endpoint to force a garbage collection, so RSS is read after a settle delay " +
+                $"({settle.TotalSeconds:0} s before opening, and after --hold); it includes garbage the edge " +
+                "has not collected yet and memory the GC keeps for reuse.");
+        }
+
+        report.Write(Console.Out);
+        return failed > 0 || metrics.Get(Counter.Dropped) > 0 ? 1 : 0;
+    }
+
+    private static void AddMemory(Report report, int[] pids, long?[] before, long?[] after, long connections)
+    {
+        long totalBefore = 0;
+        long totalAfter = 0;
+        for (var i = 0; i < pids.Length; i++)
+        {
+            report.Add($"edge{i}Pid", pids[i]);
+            report.Add($"edge{i}RssBeforeMb", (before[i] ?? 0) / 1048576.0);
+            report.Add($"edge{i}RssAfterMb", (after[i] ?? 0) / 1048576.0);
+            totalBefore += before[i] ?? 0;
+            totalAfter += after[i] ?? 0;
+        }
+
+        if (pids.Length == 0)
+        {
+            return;
+        }
+
+        report.Add("edgeRssBeforeMb", totalBefore / 1048576.0);
+        report.Add("edgeRssAfterMb", totalAfter / 1048576.0);
+        report.Add("edgeRssDeltaMb", (totalAfter - totalBefore) / 1048576.0);
+        report.Add("edgeKbPerConnection", connections == 0 ? 0 : (totalAfter - totalBefore) / 1024.0 / connections);
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, double>> RssExtras(int[] pids) =>
+        pids.Length == 0
+            ? []
+            : [new("edgeRssMb", pids.Sum(p => ProcessMemory.ReadRssBytes(p) ?? 0) / 1048576.0)];
+}
