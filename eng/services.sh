@@ -153,7 +153,9 @@ start_postgres() {
     if ! pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" status >/dev/null 2>&1; then
       log "postgres: starting cluster $PG_VERSION/$PG_CLUSTER"
       # Passing -o also keeps pg_ctlcluster from handing the start to systemctl.
-      pg_ctlcluster -o "-c listen_addresses=127.0.0.1" "$PG_VERSION" "$PG_CLUSTER" start ||
+      # Two edges and four workers of 30 pooled connections each, plus tests and tools, need more than the
+      # default 100 slots.
+      pg_ctlcluster -o "-c listen_addresses=127.0.0.1 -c max_connections=300" "$PG_VERSION" "$PG_CLUSTER" start ||
         die "postgres: could not start cluster $PG_VERSION/$PG_CLUSTER (see /var/log/postgresql/postgresql-$PG_VERSION-$PG_CLUSTER.log)"
     fi
     wait_for 60 postgres_ready ||

@@ -19,7 +19,8 @@ public static class DataServiceExtensions
 
         if (options.UsePostgres)
         {
-            services.AddDbContextPool<ChatDbContext>(o => o.UseNpgsql(options.PostgresConnectionString));
+            var connectionString = options.PooledPostgresConnectionString();
+            services.AddDbContextPool<ChatDbContext>(o => o.UseNpgsql(connectionString));
         }
         else
         {

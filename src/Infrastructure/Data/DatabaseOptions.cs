@@ -8,5 +8,24 @@ public sealed class DatabaseOptions
     /// <summary>The embedded default's database file, relative to the working directory.</summary>
     public string SqlitePath { get; set; } = "data/eventchat.db";
 
+    /// <summary>
+    /// Connections one process keeps to PostgreSQL at most, unless the connection string names its own
+    /// <c>Maximum Pool Size</c>. Npgsql's default of 100 per process would let two busy edges alone use up a
+    /// default server's 100 connection slots; past one machine, PgBouncer sits in front.
+    /// </summary>
+    public int MaxPoolSize { get; set; } = 30;
+
     public bool UsePostgres => !string.IsNullOrWhiteSpace(PostgresConnectionString);
+
+    /// <summary>The connection string with <see cref="MaxPoolSize"/> applied where it sets no pool size itself.</summary>
+    public string PooledPostgresConnectionString()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnectionString);
+        if (!builder.ContainsKey("Maximum Pool Size"))
+        {
+            builder.MaxPoolSize = MaxPoolSize;
+        }
+
+        return builder.ConnectionString;
+    }
 }

@@ -9,9 +9,11 @@ public static class RepoPaths
     public static string Configuration { get; } =
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
 
-    public static string ApiDll => Built("Api", "EventChat.Api.dll");
+    public static string ApiDll => Built(Path.Combine("src", "Api"), "EventChat.Api.dll");
 
-    public static string WorkersDll => Built("Workers", "EventChat.Workers.dll");
+    public static string WorkersDll => Built(Path.Combine("src", "Workers"), "EventChat.Workers.dll");
+
+    public static string LoadTestDll => Built(Path.Combine("tools", "EventChat.LoadTest"), "EventChat.LoadTest.dll");
 
     public static string ApiContentRoot => Path.Combine(Root, "src", "Api");
 
@@ -19,7 +21,7 @@ public static class RepoPaths
 
     private static string Built(string project, string dll)
     {
-        var path = Path.Combine(Root, "src", project, "bin", Configuration, "net10.0", dll);
+        var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", dll);
         return File.Exists(path)
             ? path
             : throw new FileNotFoundException($"{dll} is not built at {path}; build the solution first.", path);
