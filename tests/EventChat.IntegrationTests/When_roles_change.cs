@@ -34,6 +34,7 @@ public sealed class When_roles_change(ClusterFixture cluster)
         await SetRoleAsync(alice, bob, "admin", HttpStatusCode.NoContent);
         await SetRoleAsync(bob, carol, "admin", HttpStatusCode.NoContent);
         await RemoveAsync(bob, carol, HttpStatusCode.Forbidden);
+        await SetRoleAsync(bob, carol, "member", HttpStatusCode.Forbidden);
         await RemoveAsync(bob, alice, HttpStatusCode.Forbidden);
         await SetRoleAsync(bob, dave, "owner", HttpStatusCode.Forbidden);
         await SetRoleAsync(bob, dave, "king", HttpStatusCode.BadRequest);

@@ -300,10 +300,9 @@ public sealed partial class ChatHub(
 
         var cancellationToken = Context.ConnectionAborted;
         await EnsureMemberAsync(id);
-        if (replyTo is Guid parent
-            && await messages.FindAsync(id, parent, cancellationToken) is { DeletedAt: not null })
+        if (replyTo is Guid parent)
         {
-            throw new HubException($"Message {parent} was deleted.");
+            await CheckStoredAsync(id, parent, allowDeleted: false, cancellationToken);
         }
 
         var messageId = MessageRules.MessageIdFor(UserId, clientMessageId);
@@ -351,13 +350,26 @@ public sealed partial class ChatHub(
         var id = ParseRoomId(roomId);
         var message = ParseMessageId(messageId, "messageId");
         await EnsureMemberAsync(id);
-        var stored = await messages.FindAsync(id, message, Context.ConnectionAborted);
-        if (!allowDeleted && stored?.DeletedAt is not null)
+        var stored = await CheckStoredAsync(id, message, allowDeleted, Context.ConnectionAborted);
+        return (id, message, stored);
+    }
+
+    /// <summary>Refuses at once a stored message of another room, or, unless allowed, a deleted one.</summary>
+    private async Task<StoredMessage?> CheckStoredAsync(
+        Guid roomId, Guid messageId, bool allowDeleted, CancellationToken cancellationToken)
+    {
+        var stored = await messages.FindAnywhereAsync(messageId, cancellationToken);
+        if (stored is not null && stored.RoomId != roomId)
         {
-            throw new HubException($"Message {message} was deleted.");
+            throw new HubException($"Message {messageId} is not in room {roomId}.");
         }
 
-        return (id, message, stored);
+        if (!allowDeleted && stored?.DeletedAt is not null)
+        {
+            throw new HubException($"Message {messageId} was deleted.");
+        }
+
+        return stored;
     }
 
     private async Task EnsureMemberAsync(Guid roomId)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -9,7 +10,7 @@ public static class MessageRules
     /// <summary>Returns why <paramref name="text"/> cannot be sent, or null when it can.</summary>
     public static string? CheckText(string? text, int maxLength)
     {
-        if (text is null || !text.Any(IsVisible))
+        if (text is null || !ShowsSomething(text))
         {
             return "Message text must not be empty.";
         }
@@ -71,14 +72,35 @@ public static class MessageRules
         }
 
         return emoji.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || HasUnpairedSurrogate(emoji)
-            || !emoji.Any(IsVisible)
+            || !ShowsSomething(emoji)
             ? "emoji must be printable and have no spaces."
             : null;
     }
 
-    /// <summary>Whitespace and invisible format characters (zero-width space, joiners) alone make an empty message.</summary>
-    private static bool IsVisible(char c) =>
-        !char.IsWhiteSpace(c) && char.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.Format;
+    /// <summary>
+    /// Whether anything in <paramref name="text"/> leaves a mark: whitespace, invisible format characters (zero-width
+    /// space, joiners, tags), combining marks and variation selectors on their own, and the blank fillers of Hangul
+    /// and braille alone make an empty message or emoji. Judged per code point, so characters beyond the Basic
+    /// Multilingual Plane count as themselves rather than as two surrogates.
+    /// </summary>
+    private static bool ShowsSomething(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (IsVisible(rune))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsVisible(Rune rune) =>
+        !Rune.IsWhiteSpace(rune)
+        && rune.Value is not (0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800)
+        && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Format or UnicodeCategory.NonSpacingMark
+            or UnicodeCategory.EnclosingMark or UnicodeCategory.SpaceSeparator);
 
     private static bool HasUnpairedSurrogate(string text)
     {

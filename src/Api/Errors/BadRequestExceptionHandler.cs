@@ -18,18 +18,7 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
             return false;
         }
 
-        httpContext.Response.StatusCode = bad.StatusCode;
-        return await problems.TryWriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = httpContext,
-            Exception = exception,
-            ProblemDetails =
-            {
-                Status = bad.StatusCode,
-                Title = "Invalid request",
-                Detail = Explain(bad),
-            },
-        });
+        return await problems.WriteAsync(httpContext, exception, bad.StatusCode, "Invalid request", Explain(bad));
     }
 
     /// <summary>The framework's reason in the client's terms, without the server's type names.</summary>

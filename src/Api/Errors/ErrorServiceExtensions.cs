@@ -9,10 +9,12 @@ public static class ErrorServiceExtensions
     {
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
         services.Configure<ExceptionHandlerOptions>(o =>
-            o.SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException);
+            o.SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException
+                || c.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable);
         return services;
     }
 }

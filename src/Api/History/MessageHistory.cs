@@ -44,6 +44,10 @@ public sealed class MessageHistory(ChatDbContext db)
         return await WithReactionsAsync(rows, cancellationToken);
     }
 
+    /// <summary>The message with that id, in whatever room: ids are unique across rooms.</summary>
+    public Task<StoredMessage?> FindAnywhereAsync(Guid messageId, CancellationToken cancellationToken) =>
+        db.Messages.AsNoTracking().SingleOrDefaultAsync(m => m.MessageId == messageId, cancellationToken);
+
     public Task<StoredMessage?> FindAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken) =>
         db.Messages.AsNoTracking().SingleOrDefaultAsync(
             m => m.RoomId == roomId && m.MessageId == messageId, cancellationToken);

@@ -284,6 +284,12 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Time
             return RoomResult.Forbidden("Only the owner can hand over ownership.");
         }
 
+        // Otherwise an admin could demote another admin and then remove them, which only the owner may do.
+        if (member.Role == RoomRole.Admin && actor!.Role != RoomRole.Owner)
+        {
+            return RoomResult.Forbidden("Only the owner can change an admin's role.");
+        }
+
         var now = RoomStream.Now(clock);
         var names = await UserNamesAsync([userId, actorId], cancellationToken);
         member.Role = role;

@@ -217,7 +217,8 @@ public static class RoomEndpoints
 
         return await access.SetMutedAsync(id, http.User.UserId(), muted, cancellationToken)
             ? Results.NoContent()
-            : NotFound(id);
+            : Results.Problem($"You are not a member of room {id}, or it does not exist.",
+                statusCode: StatusCodes.Status404NotFound);
     }
 
     /// <summary>The members with their roles and read watermarks, from which clients show "read by".</summary>
@@ -454,7 +455,7 @@ public static class RoomEndpoints
         name = room.Name,
         kind = KindName(room.Kind),
         visibility = VisibilityName(room.Visibility),
-        ownerId = room.OwnerId,
+        ownerId = room.Kind == RoomKind.Direct ? (Guid?)null : room.OwnerId,
         lastSeq = room.LastSeq,
         firstSeq = room.FirstSeq,
         retentionDays = room.RetentionDays,

@@ -183,6 +183,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Presence__HeartbeatInterval"] = TimeSpan.FromSeconds(2).ToString(),
             ["Moderation__BlockedWords__0"] = BlockedWord,
             ["Moderation__FloodLimit"] = "1000",
+
+            // Five processes that fit a default PostgreSQL's 100 slots together with whatever else shares it.
+            ["Storage__MaxPoolSize"] = "12",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
         };
         if (roles.Contains("retention", StringComparison.Ordinal))

@@ -9,6 +9,9 @@ public sealed class When_an_emoji_is_checked
     [InlineData("👍🏽")]
     [InlineData("👨‍👩‍👧")]
     [InlineData(":tada:")]
+    [InlineData("❤️")]
+    [InlineData("1️⃣")]
+    [InlineData("é")]
     public void Should_accept_a_short_printable_token(string emoji) => Assert.Null(MessageRules.CheckEmoji(emoji));
 
     [Theory]
@@ -18,6 +21,14 @@ public sealed class When_an_emoji_is_checked
     [InlineData("a b")]
     [InlineData("\u0007")]
     [InlineData("\u00ad")]
+    [InlineData("\U000E0020")]
+    [InlineData("\u034f")]
+    [InlineData("\ufe0f")]
+    [InlineData("\u0301")]
+    [InlineData("\u3164")]
+    [InlineData("\u115f\u1160")]
+    [InlineData("\uffa0")]
+    [InlineData("\u2800")]
     public void Should_refuse_what_shows_nothing_or_is_not_one_token(string emoji) =>
         Assert.Equal("emoji must be printable and have no spaces.", MessageRules.CheckEmoji(emoji));
 

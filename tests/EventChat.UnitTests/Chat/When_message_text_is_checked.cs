@@ -14,6 +14,9 @@ public sealed class When_message_text_is_checked
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("\t\r\n")]
+    [InlineData("\u3164\u3164")]
+    [InlineData(" \u0301\U000E0020 ")]
+    [InlineData("\u2800")]
     public void Should_refuse_empty_or_whitespace_text(string? text) =>
         Assert.Equal("Message text must not be empty.", MessageRules.CheckText(text, MaxLength));
 
