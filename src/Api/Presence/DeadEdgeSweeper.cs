@@ -1,3 +1,4 @@
+using EventChat.Infrastructure.Hosting;
 using EventChat.Infrastructure.Presence;
 
 namespace EventChat.Api.Presence;
@@ -14,22 +15,8 @@ public sealed partial class DeadEdgeSweeper(
     IPresenceStore store, IServiceScopeFactory scopes, PresenceOptions options, ILogger<DeadEdgeSweeper> logger)
     : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.SweepInterval);
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.Failed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(options.SweepInterval, SweepAsync, ex => Log.Failed(logger, ex), stoppingToken);
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using EventChat.Infrastructure.Hosting;
 using EventChat.Infrastructure.Presence;
 
 namespace EventChat.Api.Presence;
@@ -26,22 +27,8 @@ public sealed partial class PresenceHeartbeat(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.HeartbeatInterval);
-        do
-        {
-            try
-            {
-                await BeatAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.Failed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(options.HeartbeatInterval, BeatAsync, ex => Log.Failed(logger, ex), stoppingToken);
 
     private async Task BeatAsync(CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Data.Entities;
+using EventChat.Infrastructure.Hosting;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,7 +35,7 @@ public sealed partial class OutboxRelay(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await WaitForStartAsync(stoppingToken);
+        await lifetime.WaitForStartAsync(stoppingToken);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -114,13 +115,6 @@ public sealed partial class OutboxRelay(
                 ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty payload.");
             await bus.Publish(message, type, context => context.MessageId = row.MessageId, cancellationToken);
         }
-    }
-
-    private async Task WaitForStartAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource();
-        await using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(stoppingToken);
     }
 
     private static partial class Log

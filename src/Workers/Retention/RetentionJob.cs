@@ -1,3 +1,4 @@
+using EventChat.Infrastructure.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EventChat.Workers.Retention;
@@ -18,7 +19,7 @@ public sealed partial class RetentionJob(
     {
         try
         {
-            await WaitForStartAsync(stoppingToken);
+            await lifetime.WaitForStartAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 await RunOnceAsync(stoppingToken);
@@ -42,13 +43,6 @@ public sealed partial class RetentionJob(
         {
             Log.RunFailed(logger, ex);
         }
-    }
-
-    private async Task WaitForStartAsync(CancellationToken stoppingToken)
-    {
-        var started = new TaskCompletionSource();
-        await using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        await started.Task.WaitAsync(stoppingToken);
     }
 
     private static partial class Log
