@@ -1,3 +1,5 @@
+using EventChat.Infrastructure.Data;
+using EventChat.Infrastructure.Messaging;
 using EventChat.Workers.Moderation;
 using EventChat.Workers.Notifications;
 using EventChat.Workers.Persistence;
@@ -36,11 +38,14 @@ public static class WorkerRoles
             moderation.Validate();
             services.AddSingleton(moderation);
             services.AddSingleton(new BlockedWordFilter(moderation.BlockedWords));
+            services.AddModerator();
         }
 
         if (roles.HasFlag(WorkerRole.Persistence))
         {
             services.AddScoped<MessageStore>();
+            services.AddBatcher(QueueNames.Persistence, TransientFailures.IsDatabaseUnavailable,
+                (scope, items, ct) => scope.GetRequiredService<MessageStore>().ApplyAsync(items, ct));
         }
 
         if (roles.HasFlag(WorkerRole.Retention))
@@ -55,6 +60,25 @@ public static class WorkerRoles
 
         return services;
     }
+
+    /// <summary>The moderation stage's services besides its options and word list.</summary>
+    public static IServiceCollection AddModerator(this IServiceCollection services)
+    {
+        services.AddScoped<Moderator>();
+        return services.AddBatcher(QueueNames.Moderation, TransientFailures.IsStoreUnavailable,
+            (scope, items, ct) => scope.GetRequiredService<Moderator>().ModerateAsync(items, ct));
+    }
+
+    private static IServiceCollection AddBatcher(
+        this IServiceCollection services,
+        string queue,
+        Func<Exception, bool> isTransient,
+        Func<IServiceProvider, IReadOnlyList<object>, CancellationToken, Task> handle) =>
+        services.AddKeyedSingleton(queue, (provider, _) => new OrderedBatcher<object>(
+            provider.GetRequiredService<IServiceScopeFactory>(),
+            handle,
+            isTransient,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger($"EventChat.Workers.Batches.{queue}")));
 
     public static void AddWorkerConsumers(this IBusRegistrationConfigurator bus, WorkerRole roles)
     {

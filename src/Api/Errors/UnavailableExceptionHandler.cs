@@ -1,6 +1,5 @@
 using EventChat.Infrastructure.Data;
 using Microsoft.AspNetCore.Diagnostics;
-using StackExchange.Redis;
 
 namespace EventChat.Api.Errors;
 
@@ -16,7 +15,7 @@ public sealed partial class UnavailableExceptionHandler(
     public async ValueTask<bool> TryHandleAsync(
         HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsUnavailable(exception))
+        if (!TransientFailures.IsStoreUnavailable(exception))
         {
             return false;
         }
@@ -25,19 +24,6 @@ public sealed partial class UnavailableExceptionHandler(
         httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return await problems.WriteAsync(httpContext, exception, StatusCodes.Status503ServiceUnavailable,
             "Service unavailable", "A data store is unavailable right now. Try again shortly.");
-    }
-
-    private static bool IsUnavailable(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is RedisConnectionException or RedisTimeoutException)
-            {
-                return true;
-            }
-        }
-
-        return TransientFailures.IsDatabaseUnavailable(exception);
     }
 
     private static partial class Log

@@ -21,7 +21,23 @@ public static class Inbox
             return false;
         }
 
-        db.Inbox.Add(new InboxMessage { Consumer = consumer, MessageId = messageId, ProcessedAt = DateTimeOffset.UtcNow });
+        Record(db, consumer, messageId);
         return true;
     }
+
+    /// <summary>The ids among <paramref name="messageIds"/> that <paramref name="consumer"/> has already handled.</summary>
+    public static async Task<HashSet<Guid>> SeenAsync(
+        ChatDbContext db, string consumer, IEnumerable<Guid> messageIds, CancellationToken cancellationToken)
+    {
+        var ids = messageIds.Distinct().ToList();
+        var seen = await db.Inbox
+            .Where(m => m.Consumer == consumer && ids.Contains(m.MessageId))
+            .Select(m => m.MessageId)
+            .ToListAsync(cancellationToken);
+        return [.. seen];
+    }
+
+    /// <summary>Stages the entry that marks <paramref name="messageId"/> as handled by <paramref name="consumer"/>.</summary>
+    public static void Record(ChatDbContext db, string consumer, Guid messageId) =>
+        db.Inbox.Add(new InboxMessage { Consumer = consumer, MessageId = messageId, ProcessedAt = DateTimeOffset.UtcNow });
 }

@@ -44,6 +44,23 @@ public static class EndpointConventions
         }
     }
 
+    /// <summary>
+    /// Lets up to <paramref name="batchSize"/> deliveries in at once on RabbitMQ, for a consumer that hands them
+    /// to an <see cref="OrderedBatcher{T}"/>, which puts them back in queue order. The in-memory transport has no
+    /// delivery tags to order by, so there the consumer takes one delivery at a time.
+    /// </summary>
+    public static void TakeInBatches(IReceiveEndpointConfigurator endpoint, int batchSize)
+    {
+        if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.PrefetchCount = batchSize;
+            rabbit.ConcurrentMessageLimit = batchSize;
+            return;
+        }
+
+        endpoint.ConcurrentMessageLimit = 1;
+    }
+
     /// <summary>Retries a failing message a few times in place; after that it goes to the error queue.</summary>
     public static void RetryBriefly<TConsumer>(IConsumerConfigurator<TConsumer> consumer)
         where TConsumer : class

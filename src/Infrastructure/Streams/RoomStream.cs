@@ -27,27 +27,62 @@ public static class RoomStream
     /// </summary>
     public static async Task<RoomEvent?> AppendAsync(ChatDbContext db, RoomEvent draft, CancellationToken cancellationToken)
     {
-        var updated = await db.Rooms
-            .Where(r => r.Id == draft.RoomId)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastSeq, r => r.LastSeq + 1), cancellationToken);
-        if (updated == 0)
+        long? seq;
+        if (db.IsPostgres)
         {
-            return null;
+            // Taken as it comes: EF Core cannot wrap an UPDATE in a query of its own.
+            var returned = await db.Database
+                .SqlQuery<long>($"UPDATE rooms SET last_seq = last_seq + 1 WHERE id = {draft.RoomId} RETURNING last_seq AS \"Value\"")
+                .ToListAsync(cancellationToken);
+            seq = returned.Count == 0 ? null : returned[0];
+        }
+        else
+        {
+            var updated = await db.Rooms
+                .Where(r => r.Id == draft.RoomId)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.LastSeq, r => r.LastSeq + 1), cancellationToken);
+            seq = updated == 0
+                ? null
+                : await db.Rooms.Where(r => r.Id == draft.RoomId).Select(r => r.LastSeq).SingleAsync(cancellationToken);
         }
 
-        var seq = await db.Rooms.Where(r => r.Id == draft.RoomId).Select(r => r.LastSeq).SingleAsync(cancellationToken);
-        var numbered = draft with { Seq = seq };
+        return seq is long next ? Stage(db, draft with { Seq = next }) : null;
+    }
+
+    /// <summary>Stages an event that already has its number, with its outbox row.</summary>
+    public static RoomEvent Stage(ChatDbContext db, RoomEvent numbered)
+    {
         db.Events.Add(new StoredEvent
         {
             RoomId = numbered.RoomId,
-            Seq = seq,
+            Seq = numbered.Seq,
             Type = numbered.Type,
             MessageId = numbered.MessageId,
             Payload = JsonSerializer.Serialize(numbered, Json),
             OccurredUnixMs = numbered.OccurredAt.ToUnixTimeMilliseconds(),
         });
-        OutboxLog.Add(db, numbered, EventId(numbered.RoomId, seq), numbered.RoomId);
+        OutboxLog.Add(db, numbered, EventId(numbered.RoomId, numbered.Seq), numbered.RoomId);
         return numbered;
+    }
+
+    /// <summary>
+    /// Locks the rooms of a batch for the rest of the transaction, in id order so that two batches never wait on
+    /// each other, and reads their counters. Rooms that do not exist are left out.
+    /// </summary>
+    public static async Task<RoomCounters> LockAsync(
+        ChatDbContext db, IEnumerable<Guid> roomIds, CancellationToken cancellationToken)
+    {
+        var ids = roomIds.ToArray();
+        var counters = db.IsPostgres
+            ? await db.Database
+                .SqlQuery<RoomCounter>(
+                    $"SELECT id AS \"RoomId\", last_seq AS \"LastSeq\" FROM rooms WHERE id = ANY({ids}) ORDER BY id FOR UPDATE")
+                .ToListAsync(cancellationToken)
+            : await db.Rooms
+                .Where(r => ids.Contains(r.Id))
+                .Select(r => new RoomCounter { RoomId = r.Id, LastSeq = r.LastSeq })
+                .ToListAsync(cancellationToken);
+        return new RoomCounters(db, counters);
     }
 
     /// <summary>

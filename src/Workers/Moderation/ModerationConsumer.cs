@@ -1,120 +1,18 @@
 using EventChat.Contracts;
-using EventChat.Infrastructure.Redis;
+using EventChat.Infrastructure.Messaging;
 using MassTransit;
 
 namespace EventChat.Workers.Moderation;
 
 /// <summary>
-/// Decides on every sent message, and every change to one, before anyone else sees it: approved ones go on to
-/// persistence, and a rejected one goes back to its sender only. Both arrive on one queue, so a message and the
-/// changes its author makes to it reach persistence in the order they were sent.
+/// Hands every sent message, and every change to one, to the <see cref="Moderator"/>, in batches in queue order;
+/// a delivery is acknowledged once its verdict is published.
 /// </summary>
-public sealed partial class ModerationConsumer(
-    BlockedWordFilter filter,
-    IRateCounter counter,
-    IDecisionMemory decisions,
-    ModerationOptions options,
-    TimeProvider clock,
-    ILogger<ModerationConsumer> logger) : IConsumer<MessageSent>, IConsumer<MessageChangeRequested>
+public sealed class ModerationConsumer([FromKeyedServices(QueueNames.Moderation)] OrderedBatcher<object> batcher)
+    : IConsumer<MessageSent>, IConsumer<MessageChangeRequested>
 {
-    public const string BlockedWordReason = "The message contains a blocked word.";
-    private const string Approve = "approve";
-    private static readonly TimeSpan KeepDecisionsFor = TimeSpan.FromDays(1);
+    public Task Consume(ConsumeContext<MessageSent> context) => batcher.SubmitAsync(context, context.Message);
 
-    public async Task Consume(ConsumeContext<MessageSent> context)
-    {
-        var message = context.Message;
-        var reason = await DecideAsync(message, context.CancellationToken);
-        if (reason is null)
-        {
-            await context.Publish(
-                new MessageApproved(message.MessageId, message.RoomId, message.ClientMessageId, message.SenderId,
-                    message.SenderName, message.Text, message.SentAt, message.ReplyToMessageId),
-                context.CancellationToken);
-            Log.Approved(logger, message.MessageId, message.RoomId);
-            return;
-        }
-
-        await context.Publish(
-            new MessageRejected(message.MessageId, message.RoomId, message.ClientMessageId, message.SenderId, reason,
-                clock.GetUtcNow()),
-            context.CancellationToken);
-        Log.Rejected(logger, message.MessageId, message.RoomId, message.SenderId, reason);
-    }
-
-    /// <summary>
-    /// Edited text meets the blocked-word rule; the flood limit counts new messages only. Deletes and reactions
-    /// carry no text and pass straight on, through the same queue, so they keep their place in line.
-    /// </summary>
-    public async Task Consume(ConsumeContext<MessageChangeRequested> context)
-    {
-        var change = context.Message;
-        string? reason = null;
-        if (change.Change == MessageChanges.Edit)
-        {
-            var fresh = filter.ContainsBlockedWord(change.Text ?? string.Empty) ? BlockedWordReason : Approve;
-            var decision = await decisions.RememberAsync(
-                $"moderation:{change.ChangeId:N}", fresh, KeepDecisionsFor, context.CancellationToken);
-            reason = decision == Approve ? null : decision;
-        }
-
-        if (reason is null)
-        {
-            await context.Publish(
-                new MessageChangeApproved(change.ChangeId, change.RoomId, change.MessageId, change.Change,
-                    change.ActorId, change.ActorName, change.Text, change.Emoji, change.RequestedAt),
-                context.CancellationToken);
-            Log.ChangeApproved(logger, change.Change, change.MessageId, change.RoomId);
-            return;
-        }
-
-        await context.Publish(
-            new MessageRejected(change.MessageId, change.RoomId, change.ChangeId.ToString("D"), change.ActorId, reason,
-                clock.GetUtcNow(), change.Change),
-            context.CancellationToken);
-        Log.Rejected(logger, change.MessageId, change.RoomId, change.ActorId, reason);
-    }
-
-    /// <summary>
-    /// The first decision on a message id is the only one: a redelivery, or a client's retry of the same
-    /// clientMessageId, gets it again, so a message is never stored for some and rejected for its sender.
-    /// </summary>
-    private async Task<string?> DecideAsync(MessageSent message, CancellationToken cancellationToken)
-    {
-        var fresh = await RejectionReasonAsync(message, cancellationToken) ?? Approve;
-        var decision = await decisions.RememberAsync(
-            $"moderation:{message.MessageId:N}", fresh, KeepDecisionsFor, cancellationToken);
-        return decision == Approve ? null : decision;
-    }
-
-    private async Task<string?> RejectionReasonAsync(MessageSent message, CancellationToken cancellationToken)
-    {
-        if (filter.ContainsBlockedWord(message.Text))
-        {
-            return BlockedWordReason;
-        }
-
-        // Counted in the window of the time it was sent, so a backlog worked off after an outage is not a flood.
-        var sent = await counter.CountAsync(
-            $"flood:{message.SenderId:N}", message.MessageId.ToString("N"), message.SentAt, options.FloodWindow,
-            cancellationToken);
-        return sent > options.FloodLimit
-            ? $"Too many messages: at most {options.FloodLimit} every {options.FloodWindow.TotalSeconds:0} seconds."
-            : null;
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2001, EventName = "MessageApproved", Level = LogLevel.Trace,
-            Message = "Approved message {MessageId} in room {RoomId}")]
-        public static partial void Approved(ILogger logger, Guid messageId, Guid roomId);
-
-        [LoggerMessage(EventId = 2002, EventName = "MessageRejected", Level = LogLevel.Information,
-            Message = "Rejected message {MessageId} in room {RoomId} from {SenderId}: {Reason}")]
-        public static partial void Rejected(ILogger logger, Guid messageId, Guid roomId, Guid senderId, string reason);
-
-        [LoggerMessage(EventId = 2003, EventName = "ChangeApproved", Level = LogLevel.Trace,
-            Message = "Approved {Change} of message {MessageId} in room {RoomId}")]
-        public static partial void ChangeApproved(ILogger logger, string change, Guid messageId, Guid roomId);
-    }
+    public Task Consume(ConsumeContext<MessageChangeRequested> context) =>
+        batcher.SubmitAsync(context, context.Message);
 }

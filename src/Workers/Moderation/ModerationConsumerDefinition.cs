@@ -8,14 +8,11 @@ public sealed class ModerationConsumerDefinition : ConsumerDefinition<Moderation
 {
     public ModerationConsumerDefinition()
     {
-        // One message at a time, in queue order: concurrent dispatch lets a later message overtake an earlier one,
-        // even behind a partitioner, and a sender's messages must reach persistence in the order they were sent.
         EndpointName = QueueNames.Moderation;
-        ConcurrentMessageLimit = 1;
-
-        // TODO(#4): one broker confirm per decision caps this stage near 200 messages a second on the 2-core
-        // machines; overlapping confirms without losing order needs a sequencer in front of the publish.
     }
+
+    /// <summary>The most deliveries one batch of decisions takes.</summary>
+    public const int BatchSize = 256;
 
     protected override void ConfigureConsumer(
         IReceiveEndpointConfigurator endpointConfigurator,
@@ -25,7 +22,10 @@ public sealed class ModerationConsumerDefinition : ConsumerDefinition<Moderation
         EndpointConventions.BindQuorumQueue<MessageSent>(endpointConfigurator);
         EndpointConventions.AlsoBind<MessageChangeRequested>(endpointConfigurator);
 
-        // Retries happen in place, so a failing message holds back the ones behind it rather than fall behind them.
+        // Deliveries are taken many at a time and put back in queue order by the batcher, because a sender's
+        // messages must reach persistence in the order they were sent. While Redis is down the batcher retries in
+        // place and holds everything behind; an item that fails on its own retries here, without the others.
+        EndpointConventions.TakeInBatches(endpointConfigurator, BatchSize);
         EndpointConventions.RetryBriefly(consumerConfigurator);
     }
 }

@@ -10,46 +10,115 @@ using OutboxLog = EventChat.Infrastructure.Outbox.Outbox;
 namespace EventChat.Workers.Persistence;
 
 /// <summary>
-/// Applies approved messages and changes to the store. Each one commits in one transaction with its inbox entry,
-/// its room event (the room's next sequence number) and the event's outbox row, so it is applied once with a
-/// gap-free number, or not at all, whatever dies when. A change that turns out to change nothing (a second
-/// identical reaction, a delete of a deleted message) commits its inbox entry and no event.
+/// Applies approved messages and changes to the store, a batch at a time, in the order given. A batch commits in
+/// one transaction with its inbox entries, its room events (each room's next sequence numbers) and the events'
+/// outbox rows, so each item is applied once with a gap-free number, or not at all, whatever dies when. A change
+/// that turns out to change nothing (a second identical reaction, a delete of a deleted message) commits its
+/// inbox entry and no event.
 /// </summary>
+/// <remarks>
+/// Every room the batch touches is locked up front, in id order, so concurrent writers to one room, in any number
+/// of processes, queue up behind each other without deadlocking, and each change sees the state the previous one
+/// left.
+/// </remarks>
 public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, TimeProvider clock)
 {
     public const string InboxName = "persistence";
 
-    /// <summary>Returns false, storing nothing, when the message's room does not exist.</summary>
-    public async Task<bool> StoreAsync(MessageApproved message, CancellationToken cancellationToken)
+    private readonly Dictionary<Guid, Guid> _roomOfMessage = [];
+    private RoomCounters _counters = null!;
+
+    /// <summary>
+    /// Applies <paramref name="items"/>, each a <see cref="MessageApproved"/> or a
+    /// <see cref="MessageChangeApproved"/>, in order. Throws, storing nothing, when a message names a room that
+    /// does not exist.
+    /// </summary>
+    public async Task ApplyAsync(IReadOnlyList<object> items, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await InboxLog.TryRecordAsync(db, InboxName, message.MessageId, cancellationToken))
+        var seen = await InboxLog.SeenAsync(db, InboxName, items.Select(IdOf), cancellationToken);
+        var fresh = items.Where(item => seen.Add(IdOf(item))).ToList();
+        foreach (var item in fresh)
         {
-            return true;
+            InboxLog.Record(db, InboxName, IdOf(item));
         }
 
-        if (message.ReplyToMessageId is Guid parent)
+        _counters = await RoomStream.LockAsync(db, fresh.Select(RoomOf).Distinct(), cancellationToken);
+        await FindRepliedToAsync(fresh.OfType<MessageApproved>(), cancellationToken);
+        foreach (var item in fresh)
         {
-            await RoomStream.LockAsync(db, message.RoomId, cancellationToken);
-            if (!await db.Messages.AnyAsync(m => m.MessageId == parent && m.RoomId == message.RoomId, cancellationToken))
+            switch (item)
             {
-                OutboxLog.Add(db, new MessageRejected(message.MessageId, message.RoomId, message.ClientMessageId,
-                    message.SenderId, "The message replied to does not exist.", clock.GetUtcNow()),
-                    Guid.CreateVersion7(), message.RoomId);
-                await CommitAsync(transaction, cancellationToken);
-                return true;
+                case MessageApproved message:
+                    Store(message);
+                    break;
+                case MessageChangeApproved change:
+                    // A change reads the store, so what the batch wrote before it must be there to read.
+                    await db.SaveChangesAsync(cancellationToken);
+                    await ApplyAsync(change, cancellationToken);
+                    break;
             }
         }
 
-        var now = RoomStream.Now(clock);
-        var posted = await RoomStream.AppendAsync(db, new RoomEvent(message.RoomId, 0, RoomEventTypes.MessagePosted,
-            now, message.SenderId, message.SenderName, message.MessageId, message.ClientMessageId, message.Text,
-            message.ReplyToMessageId, message.SentAt), cancellationToken);
-        if (posted is null)
+        await db.SaveChangesAsync(cancellationToken);
+        await _counters.SaveAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        outboxSignal.Notify();
+    }
+
+    private static Guid IdOf(object item) => item switch
+    {
+        MessageApproved message => message.MessageId,
+        MessageChangeApproved change => change.ChangeId,
+        _ => throw new ArgumentException($"{item.GetType().Name} is not stored here.", nameof(item)),
+    };
+
+    private static Guid RoomOf(object item) => item is MessageApproved message
+        ? message.RoomId
+        : ((MessageChangeApproved)item).RoomId;
+
+    private async Task FindRepliedToAsync(IEnumerable<MessageApproved> messages, CancellationToken cancellationToken)
+    {
+        var parents = messages.Where(m => m.ReplyToMessageId is not null)
+            .Select(m => m.ReplyToMessageId!.Value)
+            .Distinct()
+            .ToList();
+        if (parents.Count == 0)
         {
-            return false;
+            return;
         }
 
+        var found = await db.Messages
+            .Where(m => parents.Contains(m.MessageId))
+            .Select(m => new { m.MessageId, m.RoomId })
+            .ToListAsync(cancellationToken);
+        foreach (var parent in found)
+        {
+            _roomOfMessage[parent.MessageId] = parent.RoomId;
+        }
+    }
+
+    private void Store(MessageApproved message)
+    {
+        if (!_counters.Has(message.RoomId))
+        {
+            throw new InvalidOperationException(
+                $"Message {message.MessageId} names room {message.RoomId}, which does not exist.");
+        }
+
+        if (message.ReplyToMessageId is Guid parent
+            && (!_roomOfMessage.TryGetValue(parent, out var parentRoom) || parentRoom != message.RoomId))
+        {
+            OutboxLog.Add(db, new MessageRejected(message.MessageId, message.RoomId, message.ClientMessageId,
+                message.SenderId, "The message replied to does not exist.", clock.GetUtcNow()),
+                Guid.CreateVersion7(), message.RoomId);
+            return;
+        }
+
+        var now = RoomStream.Now(clock);
+        var posted = Append(new RoomEvent(message.RoomId, 0, RoomEventTypes.MessagePosted, now, message.SenderId,
+            message.SenderName, message.MessageId, message.ClientMessageId, message.Text, message.ReplyToMessageId,
+            message.SentAt));
         db.Messages.Add(new StoredMessage
         {
             RoomId = message.RoomId,
@@ -63,32 +132,22 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
             SentAt = message.SentAt,
             PostedAt = now,
         });
-
-        await CommitAsync(transaction, cancellationToken);
-        return true;
+        _roomOfMessage[message.MessageId] = message.RoomId;
     }
 
     /// <summary>
-    /// Applies an edit, delete or reaction. The room's row is locked before the message is read, so concurrent
-    /// changes to one room, from any number of workers, each see the state the previous one left, and a
-    /// reaction's count in its event is the count at that point of the stream.
+    /// Applies an edit, delete or reaction. Its room is locked, so it sees the state the previous change to the
+    /// room left, and a reaction's count in its event is the count at that point of the stream.
     /// </summary>
-    public async Task ApplyAsync(MessageChangeApproved change, CancellationToken cancellationToken)
+    private async Task ApplyAsync(MessageChangeApproved change, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (!await InboxLog.TryRecordAsync(db, InboxName, change.ChangeId, cancellationToken))
-        {
-            return;
-        }
-
-        await RoomStream.LockAsync(db, change.RoomId, cancellationToken);
         var message = await db.Messages.SingleOrDefaultAsync(
             m => m.MessageId == change.MessageId && m.RoomId == change.RoomId, cancellationToken);
         var refusal = message is null
             ? "The message does not exist."
             : change.Change switch
             {
-                MessageChanges.Edit => await EditAsync(message, change, cancellationToken),
+                MessageChanges.Edit => Edit(message, change),
                 MessageChanges.Delete => await DeleteAsync(message, change, cancellationToken),
                 MessageChanges.React => await ReactAsync(message, change, cancellationToken),
                 MessageChanges.Unreact => await UnreactAsync(message, change, cancellationToken),
@@ -99,11 +158,9 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
             OutboxLog.Add(db, new MessageRejected(change.MessageId, change.RoomId, change.ChangeId.ToString("D"),
                 change.ActorId, refusal, clock.GetUtcNow(), change.Change), Guid.CreateVersion7(), change.RoomId);
         }
-
-        await CommitAsync(transaction, cancellationToken);
     }
 
-    private async Task<string?> EditAsync(StoredMessage message, MessageChangeApproved change, CancellationToken ct)
+    private string? Edit(StoredMessage message, MessageChangeApproved change)
     {
         if (message.SenderId != change.ActorId)
         {
@@ -123,7 +180,7 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
         var now = RoomStream.Now(clock);
         message.Text = change.Text!;
         message.EditedAt = now;
-        await AppendAsync(change, RoomEventTypes.MessageEdited, now, ct, text: change.Text);
+        Append(change, RoomEventTypes.MessageEdited, now, text: change.Text);
         return null;
     }
 
@@ -152,7 +209,7 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
         message.DeletedAt = now;
         await db.Reactions.Where(r => r.MessageId == message.MessageId).ExecuteDeleteAsync(ct);
         await RoomStream.EraseTextAsync(db, message.RoomId, message.MessageId, ct);
-        await AppendAsync(change, RoomEventTypes.MessageDeleted, now, ct);
+        Append(change, RoomEventTypes.MessageDeleted, now);
         return null;
     }
 
@@ -179,7 +236,7 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
             UserId = change.ActorId,
             CreatedAt = now,
         });
-        await AppendAsync(change, RoomEventTypes.ReactionAdded, now, ct, emoji: emoji, count: count);
+        Append(change, RoomEventTypes.ReactionAdded, now, emoji: emoji, count: count);
         return null;
     }
 
@@ -194,22 +251,15 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
         }
 
         var count = await reactions.CountAsync(ct);
-        await AppendAsync(change, RoomEventTypes.ReactionRemoved, RoomStream.Now(clock), ct, emoji: emoji,
-            count: count);
+        Append(change, RoomEventTypes.ReactionRemoved, RoomStream.Now(clock), emoji: emoji, count: count);
         return null;
     }
 
-    private Task<RoomEvent?> AppendAsync(
-        MessageChangeApproved change, string type, DateTimeOffset now, CancellationToken ct, string? text = null,
-        string? emoji = null, int? count = null) =>
-        RoomStream.AppendAsync(db, new RoomEvent(change.RoomId, 0, type, now, change.ActorId, change.ActorName,
-            change.MessageId, Text: text, Emoji: emoji, Count: count), ct);
+    private void Append(
+        MessageChangeApproved change, string type, DateTimeOffset now, string? text = null, string? emoji = null,
+        int? count = null) =>
+        Append(new RoomEvent(change.RoomId, 0, type, now, change.ActorId, change.ActorName, change.MessageId,
+            Text: text, Emoji: emoji, Count: count));
 
-    private async Task CommitAsync(
-        Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction, CancellationToken cancellationToken)
-    {
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        outboxSignal.Notify();
-    }
+    private RoomEvent Append(RoomEvent draft) => RoomStream.Stage(db, draft with { Seq = _counters.Next(draft.RoomId) });
 }

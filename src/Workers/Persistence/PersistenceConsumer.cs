@@ -1,25 +1,19 @@
 using EventChat.Contracts;
+using EventChat.Infrastructure.Messaging;
 using MassTransit;
 
 namespace EventChat.Workers.Persistence;
 
 /// <summary>
-/// Stores each approved message, and applies each approved change, through the <see cref="MessageStore"/>, and
-/// acknowledges it once committed. A message whose room does not exist faults, and after its retries lands in
-/// the error queue for an operator.
+/// Hands each approved message, and each approved change, to the <see cref="MessageStore"/>, in batches in queue
+/// order; a delivery is acknowledged once its batch has committed. A message whose room does not exist faults on
+/// its own, and after its retries lands in the error queue for an operator.
 /// </summary>
-public sealed class PersistenceConsumer(MessageStore store) : IConsumer<MessageApproved>, IConsumer<MessageChangeApproved>
+public sealed class PersistenceConsumer([FromKeyedServices(QueueNames.Persistence)] OrderedBatcher<object> batcher)
+    : IConsumer<MessageApproved>, IConsumer<MessageChangeApproved>
 {
-    public async Task Consume(ConsumeContext<MessageApproved> context)
-    {
-        var message = context.Message;
-        if (!await store.StoreAsync(message, context.CancellationToken))
-        {
-            throw new InvalidOperationException(
-                $"Message {message.MessageId} names room {message.RoomId}, which does not exist.");
-        }
-    }
+    public Task Consume(ConsumeContext<MessageApproved> context) => batcher.SubmitAsync(context, context.Message);
 
     public Task Consume(ConsumeContext<MessageChangeApproved> context) =>
-        store.ApplyAsync(context.Message, context.CancellationToken);
+        batcher.SubmitAsync(context, context.Message);
 }

@@ -1,6 +1,7 @@
 using EventChat.Contracts;
 using EventChat.Infrastructure.Redis;
 using EventChat.UnitTests.TestSupport;
+using EventChat.Workers;
 using EventChat.Workers.Moderation;
 using MassTransit;
 using MassTransit.Testing;
@@ -31,6 +32,7 @@ public sealed class ModerationHarness
             .AddSingleton<IRateCounter>(new InMemoryRateCounter(new FrozenClock(DateTimeOffset.UtcNow)))
             .AddSingleton<IDecisionMemory>(new InMemoryDecisionMemory(TimeProvider.System))
             .AddSingleton(TimeProvider.System)
+            .AddModerator()
             .AddMassTransitTestHarness(x => x.AddConsumer<ModerationConsumer, ModerationConsumerDefinition>())
             .BuildServiceProvider(validateScopes: true);
 

@@ -25,7 +25,7 @@ public sealed class When_a_message_with_a_blocked_word_is_moderated : IAsyncLife
         await _moderation.UntilConsumedAsync(1);
 
         var rejected = Assert.Single(_moderation.Harness.PublishedSoFar<MessageRejected>()).Context.Message;
-        Assert.Equal(ModerationConsumer.BlockedWordReason, rejected.Reason);
+        Assert.Equal(Moderator.BlockedWordReason, rejected.Reason);
         Assert.Equal(sent.MessageId, rejected.MessageId);
         Assert.Equal(sent.RoomId, rejected.RoomId);
         Assert.Equal(sent.ClientMessageId, rejected.ClientMessageId);

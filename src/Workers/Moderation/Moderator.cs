@@ -1,0 +1,137 @@
+using EventChat.Contracts;
+using EventChat.Infrastructure.Redis;
+using MassTransit;
+
+namespace EventChat.Workers.Moderation;
+
+/// <summary>
+/// Decides on every sent message, and every change to one, before anyone else sees it: approved ones go on to
+/// persistence, and a rejected one goes back to its sender only. A batch is decided all at once, and then its
+/// verdicts are published room by room, each room's in the order they came, so a message and the changes its
+/// author makes to it reach persistence in the order they were sent.
+/// </summary>
+public sealed partial class Moderator(
+    BlockedWordFilter filter,
+    IRateCounter counter,
+    IDecisionMemory decisions,
+    ModerationOptions options,
+    IPublishEndpoint publisher,
+    TimeProvider clock,
+    ILogger<Moderator> logger)
+{
+    public const string BlockedWordReason = "The message contains a blocked word.";
+    private const string Approve = "approve";
+    private static readonly TimeSpan KeepDecisionsFor = TimeSpan.FromDays(1);
+
+    /// <summary>Decides on each of <paramref name="items"/>, a <see cref="MessageSent"/> or a
+    /// <see cref="MessageChangeRequested"/>, and publishes the verdicts.</summary>
+    public async Task ModerateAsync(IReadOnlyList<object> items, CancellationToken cancellationToken)
+    {
+        var verdicts = await Task.WhenAll(items.Select(item => item switch
+        {
+            MessageSent message => DecideAsync(message, cancellationToken),
+            MessageChangeRequested change => DecideAsync(change, cancellationToken),
+            _ => throw new ArgumentException($"{item.GetType().Name} is not moderated here.", nameof(items)),
+        }));
+
+        // Rooms publish side by side; within a room each verdict waits for the broker to confirm the one before.
+        await Task.WhenAll(verdicts
+            .GroupBy(verdict => verdict.RoomId)
+            .Select(async room =>
+            {
+                foreach (var verdict in room)
+                {
+                    await publisher.Publish(verdict.Message, verdict.Message.GetType(), cancellationToken);
+                }
+            }));
+    }
+
+    private async Task<Verdict> DecideAsync(MessageSent message, CancellationToken cancellationToken)
+    {
+        var reason = await DecideOnceAsync(message, cancellationToken);
+        if (reason is null)
+        {
+            Log.Approved(logger, message.MessageId, message.RoomId);
+            return new Verdict(message.RoomId, new MessageApproved(message.MessageId, message.RoomId,
+                message.ClientMessageId, message.SenderId, message.SenderName, message.Text, message.SentAt,
+                message.ReplyToMessageId));
+        }
+
+        Log.Rejected(logger, message.MessageId, message.RoomId, message.SenderId, reason);
+        return new Verdict(message.RoomId, new MessageRejected(message.MessageId, message.RoomId,
+            message.ClientMessageId, message.SenderId, reason, clock.GetUtcNow()));
+    }
+
+    /// <summary>
+    /// Edited text meets the blocked-word rule; the flood limit counts new messages only. Deletes and reactions
+    /// carry no text and pass straight on, through the same queue, so they keep their place in line.
+    /// </summary>
+    private async Task<Verdict> DecideAsync(MessageChangeRequested change, CancellationToken cancellationToken)
+    {
+        string? reason = null;
+        if (change.Change == MessageChanges.Edit)
+        {
+            var fresh = filter.ContainsBlockedWord(change.Text ?? string.Empty) ? BlockedWordReason : Approve;
+            var decision = await decisions.RememberAsync(
+                $"moderation:{change.ChangeId:N}", fresh, KeepDecisionsFor, cancellationToken);
+            reason = decision == Approve ? null : decision;
+        }
+
+        if (reason is null)
+        {
+            Log.ChangeApproved(logger, change.Change, change.MessageId, change.RoomId);
+            return new Verdict(change.RoomId, new MessageChangeApproved(change.ChangeId, change.RoomId,
+                change.MessageId, change.Change, change.ActorId, change.ActorName, change.Text, change.Emoji,
+                change.RequestedAt));
+        }
+
+        Log.Rejected(logger, change.MessageId, change.RoomId, change.ActorId, reason);
+        return new Verdict(change.RoomId, new MessageRejected(change.MessageId, change.RoomId,
+            change.ChangeId.ToString("D"), change.ActorId, reason, clock.GetUtcNow(), change.Change));
+    }
+
+    /// <summary>
+    /// The first decision on a message id is the only one: a redelivery, or a client's retry of the same
+    /// clientMessageId, gets it again, so a message is never stored for some and rejected for its sender.
+    /// </summary>
+    private async Task<string?> DecideOnceAsync(MessageSent message, CancellationToken cancellationToken)
+    {
+        var fresh = await RejectionReasonAsync(message, cancellationToken) ?? Approve;
+        var decision = await decisions.RememberAsync(
+            $"moderation:{message.MessageId:N}", fresh, KeepDecisionsFor, cancellationToken);
+        return decision == Approve ? null : decision;
+    }
+
+    private async Task<string?> RejectionReasonAsync(MessageSent message, CancellationToken cancellationToken)
+    {
+        if (filter.ContainsBlockedWord(message.Text))
+        {
+            return BlockedWordReason;
+        }
+
+        // Counted in the window of the time it was sent, so a backlog worked off after an outage is not a flood.
+        var sent = await counter.CountAsync(
+            $"flood:{message.SenderId:N}", message.MessageId.ToString("N"), message.SentAt, options.FloodWindow,
+            cancellationToken);
+        return sent > options.FloodLimit
+            ? $"Too many messages: at most {options.FloodLimit} every {options.FloodWindow.TotalSeconds:0} seconds."
+            : null;
+    }
+
+    private sealed record Verdict(Guid RoomId, object Message);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, EventName = "MessageApproved", Level = LogLevel.Trace,
+            Message = "Approved message {MessageId} in room {RoomId}")]
+        public static partial void Approved(ILogger logger, Guid messageId, Guid roomId);
+
+        [LoggerMessage(EventId = 2002, EventName = "MessageRejected", Level = LogLevel.Information,
+            Message = "Rejected message {MessageId} in room {RoomId} from {SenderId}: {Reason}")]
+        public static partial void Rejected(ILogger logger, Guid messageId, Guid roomId, Guid senderId, string reason);
+
+        [LoggerMessage(EventId = 2003, EventName = "ChangeApproved", Level = LogLevel.Trace,
+            Message = "Approved {Change} of message {MessageId} in room {RoomId}")]
+        public static partial void ChangeApproved(ILogger logger, string change, Guid messageId, Guid roomId);
+    }
+}
