@@ -735,7 +735,7 @@ memory_verdict() {
   local group=$1 median_kb=$2 max_kb
   max_kb=$(stats "$group" edgeKbPerConnection | awk '{ print $3 }')
   if [[ $(verdict "$median_kb" "<=" 20 KB) == "**met**" && $(verdict "${max_kb:-n/a}" "<=" 20 KB) != "**met**" ]]; then
-    echo "**unclear**: the median is under 20 KB, but the runs range up to $max_kb KB (RSS, without a forced GC)"
+    echo "**unclear**: the median is under 20 KB, but the runs range up to $max_kb KB"
   else
     verdict "$median_kb" "<=" 20 KB
   fi
@@ -873,8 +873,9 @@ $(persist_section)
 
 ## Idle connections and edge memory
 
-\`connections\`, round-robin over both edges, held ${HOLD} s; the RSS of both edges is read after a settle
-delay (EventChat cannot be made to collect garbage, so RSS includes garbage and memory kept for reuse).
+\`connections\`, round-robin over both edges, held ${HOLD} s; the RSS of both edges is read before opening and
+after the hold, each time right after the tool made both edges run a full blocking garbage collection through
+the .NET diagnostics port. RSS still includes memory the GC keeps for reuse.
 
 $(connections_section)
 

@@ -44,7 +44,7 @@ public static class WorkerRoles
         if (roles.HasFlag(WorkerRole.Persistence))
         {
             services.AddScoped<MessageStore>();
-            services.AddBatcher(QueueNames.Persistence, TransientFailures.IsDatabaseUnavailable,
+            services.AddOrderedBatcher<object>(QueueNames.Persistence, TransientFailures.IsDatabaseUnavailable,
                 (scope, items, ct) => scope.GetRequiredService<MessageStore>().ApplyAsync(items, ct));
         }
 
@@ -65,20 +65,9 @@ public static class WorkerRoles
     public static IServiceCollection AddModerator(this IServiceCollection services)
     {
         services.AddScoped<Moderator>();
-        return services.AddBatcher(QueueNames.Moderation, TransientFailures.IsStoreUnavailable,
+        return services.AddOrderedBatcher<object>(QueueNames.Moderation, TransientFailures.IsStoreUnavailable,
             (scope, items, ct) => scope.GetRequiredService<Moderator>().ModerateAsync(items, ct));
     }
-
-    private static IServiceCollection AddBatcher(
-        this IServiceCollection services,
-        string queue,
-        Func<Exception, bool> isTransient,
-        Func<IServiceProvider, IReadOnlyList<object>, CancellationToken, Task> handle) =>
-        services.AddKeyedSingleton(queue, (provider, _) => new OrderedBatcher<object>(
-            provider.GetRequiredService<IServiceScopeFactory>(),
-            handle,
-            isTransient,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger($"EventChat.Workers.Batches.{queue}")));
 
     public static void AddWorkerConsumers(this IBusRegistrationConfigurator bus, WorkerRole roles)
     {

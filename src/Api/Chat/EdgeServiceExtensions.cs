@@ -1,3 +1,4 @@
+using EventChat.Api.Delivery;
 using EventChat.Api.History;
 using EventChat.Api.Rooms;
 using EventChat.Infrastructure.Data;
@@ -42,6 +43,7 @@ public static class EdgeServiceExtensions
         }
 
         services.AddSingleton<PublishRetry>();
+        services.AddEdgeDelivery();
         services.AddScoped<RoomAccess>();
         services.AddScoped<MessageHistory>();
         services.AddScoped<EventHistory>();

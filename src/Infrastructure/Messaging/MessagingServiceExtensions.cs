@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace EventChat.Infrastructure.Messaging;
 
@@ -68,4 +69,19 @@ public static class MessagingServiceExtensions
             h.Heartbeat(TimeSpan.FromSeconds(10));
         });
     }
+
+    /// <summary>
+    /// Registers the <see cref="OrderedBatcher{T}"/> of <paramref name="queue"/>, keyed by the queue's name, for
+    /// its consumer to take with <c>[FromKeyedServices]</c>.
+    /// </summary>
+    public static IServiceCollection AddOrderedBatcher<T>(
+        this IServiceCollection services,
+        string queue,
+        Func<Exception, bool> isTransient,
+        Func<IServiceProvider, IReadOnlyList<T>, CancellationToken, Task> handle) =>
+        services.AddKeyedSingleton(queue, (provider, _) => new OrderedBatcher<T>(
+            provider.GetRequiredService<IServiceScopeFactory>(),
+            handle,
+            isTransient,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger($"EventChat.Batches.{queue}")));
 }

@@ -35,11 +35,12 @@ public sealed class TempDatabase : IDisposable
     /// <summary>Adds a user and a public room owned by that user, with no messages yet.</summary>
     public async Task<Guid> SeedRoomAsync()
     {
+        var name = $"owner-{Guid.NewGuid():N}";
         var owner = new User
         {
             Id = Guid.NewGuid(),
-            UserName = "owner",
-            NormalizedUserName = "owner",
+            UserName = name,
+            NormalizedUserName = name,
             PasswordHash = "not-a-real-hash",
             CreatedAt = DateTimeOffset.UtcNow,
         };

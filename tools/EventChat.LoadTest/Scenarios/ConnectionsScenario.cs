@@ -23,6 +23,7 @@ public static class ConnectionsScenario
         new("setup-concurrency", "32", "parallel connects"),
         new("edge-pids", string.Empty, "comma-separated pids of the edge processes, to read RSS from /proc/<pid>/status"),
         new("settle", "5", "seconds to wait before each RSS reading, so allocation from the connect burst settles"),
+        new("force-gc", null, "make each edge run a full garbage collection, over its diagnostics port, before each RSS reading (on unless --force-gc false)"),
         new("source-ips", string.Empty, "comma-separated 127.0.0.x addresses to bind client sockets to (round-robin)"),
         new("csv", string.Empty, "write figures over time, one row per second, to this file"),
     ];
@@ -49,12 +50,20 @@ public static class ConnectionsScenario
         var logins = await Accounts.CreateAsync(apis, runId, accounts, 8, cancellationToken);
         report.Add("accounts", accounts);
 
-        if (pids.Length > 0)
+        var forceGc = line.FlagDefaultOn("force-gc");
+        var collected = true;
+        async Task<long?[]> ReadRssAsync()
         {
             await Task.Delay(settle, cancellationToken);
+            foreach (var pid in forceGc ? pids : [])
+            {
+                collected &= await ProcessMemory.ForceGcAsync(pid, cancellationToken);
+            }
+
+            return pids.Select(ProcessMemory.ReadRssBytes).ToArray();
         }
 
-        var rssBefore = pids.Select(ProcessMemory.ReadRssBytes).ToArray();
+        var rssBefore = pids.Length > 0 ? await ReadRssAsync() : [];
         var connections = new HubConnection?[count];
         var stopping = false;
         var failed = 0;
@@ -96,8 +105,8 @@ public static class ConnectionsScenario
 
         progress.Phase = "hold";
         await Task.Delay(TimeSpan.FromSeconds(line.Number("hold")), cancellationToken);
+        var rssAfter = pids.Length > 0 ? await ReadRssAsync() : [];
         var stillOpen = metrics.Get(Counter.Connections);
-        var rssAfter = pids.Select(ProcessMemory.ReadRssBytes).ToArray();
 
         progress.Phase = "close";
         Volatile.Write(ref stopping, true);
@@ -125,10 +134,12 @@ public static class ConnectionsScenario
         AddMemory(report, pids, rssBefore, rssAfter, stillOpen);
         if (pids.Length > 0)
         {
-            report.Note(
-                "EventChat has no endpoint to force a garbage collection, so RSS is read after a settle delay " +
-                $"({settle.TotalSeconds:0} s before opening, and after --hold); it includes garbage the edge " +
-                "has not collected yet and memory the GC keeps for reuse.");
+            report.Add("forcedGc", forceGc && collected);
+            report.Note(forceGc && collected
+                ? $"RSS is read {settle.TotalSeconds:0} s after opening and after --hold, each time right after a " +
+                  "full blocking garbage collection in every edge; it still counts memory the GC keeps for reuse."
+                : $"RSS is read {settle.TotalSeconds:0} s after opening and after --hold without a forced garbage " +
+                  "collection (turned off, or an edge had no diagnostics port), so it includes uncollected garbage.");
         }
 
         report.Write(Console.Out);

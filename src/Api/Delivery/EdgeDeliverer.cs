@@ -1,0 +1,93 @@
+using EventChat.Api.Chat;
+using EventChat.Api.History;
+using EventChat.Api.Notifications;
+using EventChat.Contracts;
+using EventChat.Infrastructure.Presence;
+using Microsoft.AspNetCore.SignalR;
+
+namespace EventChat.Api.Delivery;
+
+/// <summary>A message from the edges' queue, and whether it may have been handled before.</summary>
+/// <param name="MayRepeat">True for a broker redelivery or a retry: an event that looks delivered goes out again.</param>
+public sealed record Delivery(object Message, bool MayRepeat);
+
+/// <summary>
+/// Sends what the edges' queue carries to clients, a batch at a time: each room's events one after another, in
+/// the order given, rooms side by side, and rejections and notifications in a lane of their own.
+/// </summary>
+/// <remarks>
+/// A room event goes to the room. The recent-event cache is written first, so a client that sees an event live
+/// finds it in catch-up too; the Redis backplane carries the send to every edge. A member who leaves or is
+/// removed gets the event, then their connections stop receiving the room. A rejection goes to its sender's
+/// devices, a notification to its user's.
+/// </remarks>
+public sealed partial class EdgeDeliverer(
+    IRecentEvents recent,
+    IHubContext<ChatHub, IChatClient> hub,
+    IPresenceStore presence,
+    ILogger<EdgeDeliverer> logger)
+{
+    public Task DeliverAsync(IReadOnlyList<Delivery> batch, CancellationToken cancellationToken) =>
+        Task.WhenAll(batch
+            .GroupBy(d => d.Message is RoomEvent e ? e.RoomId : Guid.Empty)
+            .Select(async lane =>
+            {
+                foreach (var delivery in lane)
+                {
+                    await DeliverAsync(delivery, cancellationToken);
+                }
+            }));
+
+    private Task DeliverAsync(Delivery delivery, CancellationToken cancellationToken) => delivery.Message switch
+    {
+        RoomEvent roomEvent => DeliverAsync(roomEvent, delivery.MayRepeat, cancellationToken),
+        MessageRejected m => hub.Clients.User(m.SenderId.ToString("D"))
+            .MessageRejected(new RejectionView(m.RoomId, m.ClientMessageId, m.MessageId, m.Reason, m.Request)),
+        NotificationCreated n => hub.Clients.User(n.UserId.ToString("D")).NotificationReceived(
+            new NotificationView(n.NotificationId, n.Kind, n.RoomId, n.MessageId, n.Seq, n.SenderId, n.SenderName,
+                n.CreatedAt, null)),
+        var other => throw new ArgumentException($"{other.GetType().Name} is not delivered here.", nameof(delivery)),
+    };
+
+    private async Task DeliverAsync(RoomEvent roomEvent, bool mayRepeat, CancellationToken cancellationToken)
+    {
+        var fresh = await recent.AppendAsync(roomEvent, cancellationToken);
+
+        // A number already in the cache was delivered before, unless that attempt failed after writing the
+        // cache: then the broker redelivers, or the retry filter tries again, and it must go out.
+        if (!fresh && !mayRepeat)
+        {
+            Log.Duplicate(logger, roomEvent.RoomId, roomEvent.Seq);
+            return;
+        }
+
+        if (roomEvent is { Type: RoomEventTypes.MessageDeleted, MessageId: Guid deleted })
+        {
+            await recent.EraseTextAsync(roomEvent.RoomId, deleted, cancellationToken);
+        }
+
+        var group = ChatHub.GroupName(roomEvent.RoomId);
+        var room = hub.Clients.Group(group);
+        await (roomEvent.Type == RoomEventTypes.MessagePosted ? room.MessageReceived(roomEvent) : room.RoomEvent(roomEvent));
+        if (roomEvent.Type is RoomEventTypes.MemberLeft or RoomEventTypes.MemberRemoved && roomEvent.UserId is Guid gone)
+        {
+            foreach (var connectionId in await presence.ConnectionsInRoomAsync(roomEvent.RoomId, gone, cancellationToken))
+            {
+                await hub.Groups.RemoveFromGroupAsync(connectionId, group, cancellationToken);
+            }
+        }
+
+        Log.Delivered(logger, roomEvent.RoomId, roomEvent.Seq, roomEvent.Type);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 6001, EventName = "EventDelivered", Level = LogLevel.Trace,
+            Message = "Delivered {RoomId}#{Seq} ({Type})")]
+        public static partial void Delivered(ILogger logger, Guid roomId, long seq, string type);
+
+        [LoggerMessage(EventId = 6002, EventName = "DuplicateDelivery", Level = LogLevel.Debug,
+            Message = "Skipped {RoomId}#{Seq}: already delivered")]
+        public static partial void Duplicate(ILogger logger, Guid roomId, long seq);
+    }
+}
