@@ -11,7 +11,8 @@
 # edges and the same chat settings against the tool's bare reference server, takes the median of every
 # figure, and brings the cluster down again, also on failure. Run as root, from any directory.
 #
-# Settings (environment): BENCH_RUNS, BENCH_RESULTS (where each run's stdout, stderr, CSV and JSON go;
+# Settings (environment): BENCH_RUNS, BENCH_FANOUT_SENDERS, BENCH_PERSIST_SENDERS,
+# BENCH_RESULTS (where each run's stdout, stderr, CSV and JSON go;
 # default /tmp/eventchat-bench/<timestamp>), BENCH_PERSIST_SECONDS, BENCH_PERSIST_DRAIN,
 # BENCH_PERSIST_MAX_RATE, BENCH_CONNECTIONS ("1000 5000 10000"), BENCH_CONNECTIONS_HOLD,
 # BENCH_LADDER ("100 300 1000", msg/s offered), BENCH_LADDER_RUNS, BENCH_IDLE_WAIT, BENCH_REFERENCE_PORT.
@@ -59,6 +60,10 @@ PERSIST_DRAIN=${BENCH_PERSIST_DRAIN:-$d_persist_drain}
 # 0 sends as fast as the edges acknowledge; the 5,000 msg/s target can only be met by an offered load above it.
 PERSIST_MAX_RATE=${BENCH_PERSIST_MAX_RATE:-0}
 CHAT_DURATION=${BENCH_CHAT_DURATION:-$d_chat_duration}
+# Enough offered load to find the ceilings: 40 fan-out senders at 5 msg/s into rooms of 500 members ask for
+# 100,000 deliveries a second, and 128 persist senders keep more calls in flight than one edge acknowledges.
+FANOUT_SENDERS=${BENCH_FANOUT_SENDERS:-40}
+PERSIST_SENDERS=${BENCH_PERSIST_SENDERS:-128}
 CHAT_WARMUP=${BENCH_CHAT_WARMUP:-5}
 CHAT_DRAIN=${BENCH_CHAT_DRAIN:-20}
 # Bounds the wait for the broker's queues to empty between runs, so a backlog does not spill into the next one.
@@ -409,7 +414,7 @@ run_fanout() {
   local i
   for ((i = 1; i <= RUNS; i++)); do
     run_tool fanout "$(chat_limit)" fanout --urls "$EDGE_URLS" --connections-per-account "$CHAT_CPA" \
-      --warmup "$CHAT_WARMUP" --duration "$CHAT_DURATION" --drain "$CHAT_DRAIN"
+      --senders "$FANOUT_SENDERS" --warmup "$CHAT_WARMUP" --duration "$CHAT_DURATION" --drain "$CHAT_DRAIN"
     await_idle "fanout run $i"
   done
 }
@@ -418,7 +423,7 @@ run_persist() {
   local i
   for ((i = 1; i <= RUNS; i++)); do
     run_tool persist $((PERSIST_SECONDS + PERSIST_DRAIN + 600)) persist --urls "$EDGE_URLS" \
-      --duration "$PERSIST_SECONDS" --drain "$PERSIST_DRAIN" --max-rate "$PERSIST_MAX_RATE" \
+      --senders "$PERSIST_SENDERS" --duration "$PERSIST_SECONDS" --drain "$PERSIST_DRAIN" --max-rate "$PERSIST_MAX_RATE" \
       --postgres "$PG_CONNECTION"
     await_idle "persist run $i"
   done
@@ -493,10 +498,23 @@ run_connections_split() {
     }' | tee "$base.out" >"$base.json"
 }
 
+# An edge's RSS does not shrink after its connections close (the GC and Kestrel keep memory for reuse), so each
+# memory reading starts from freshly started edges.
+restart_edges() {
+  local edge pid
+  for edge in edge-1 edge-2; do
+    pid=$(edge_pid "$edge")
+    kill "$pid" 2>/dev/null || true
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+  done
+  "$CLUSTER" up >>"$RESULTS/cluster-up.log" 2>&1 || die "eng/cluster.sh up could not restart the edges"
+}
+
 run_connections() {
   local size i processes
   for ((i = 1; i <= RUNS; i++)); do
     for size in "${CONNECTION_SIZES[@]}"; do
+      restart_edges
       processes=$(((size + MAX_PER_TOOL - 1) / MAX_PER_TOOL))
       if ((processes > 1)); then
         run_connections_split "$size" "$processes" "$i"
@@ -858,13 +876,13 @@ $(chat_section)
 
 ## Fan-out
 
-\`fanout\`: 1,000 users in 2 rooms spread over both edges, 4 senders at 5 msg/s each.
+\`fanout\`: 1,000 users in 2 rooms spread over both edges, $FANOUT_SENDERS senders at 5 msg/s each.
 
 $(fanout_section)
 
 ## Persistence
 
-\`persist\`: 32 senders, $(if ((PERSIST_MAX_RATE > 0)); then echo "at most $PERSIST_MAX_RATE msg/s in all"; else echo "each sending as fast as it is acknowledged"; fi),
+\`persist\`: $PERSIST_SENDERS senders, $(if ((PERSIST_MAX_RATE > 0)); then echo "at most $PERSIST_MAX_RATE msg/s in all"; else echo "each sending as fast as it is acknowledged"; fi),
 for ${PERSIST_SECONDS} s, then up to ${PERSIST_DRAIN} s for storage to catch up; exactly-once checked in
 PostgreSQL. Exit code 3 means storage had not caught up when the drain ran out: \`missing\` then counts
 messages still queued as well as lost ones.
@@ -873,9 +891,10 @@ $(persist_section)
 
 ## Idle connections and edge memory
 
-\`connections\`, round-robin over both edges, held ${HOLD} s; the RSS of both edges is read before opening and
-after the hold, each time right after the tool made both edges run a full blocking garbage collection through
-the .NET diagnostics port. RSS still includes memory the GC keeps for reuse.
+\`connections\`, round-robin over both edges, held ${HOLD} s. Each run starts both edges afresh, since an
+edge's RSS does not shrink once connections close; the RSS of both edges is read before opening and after the
+hold, each time right after the tool made both edges run a full blocking garbage collection through the .NET
+diagnostics port. The difference still includes the pools and code the first connections warm up.
 
 $(connections_section)
 

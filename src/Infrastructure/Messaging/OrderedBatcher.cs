@@ -187,10 +187,13 @@ public sealed partial class OrderedBatcher<T> : IAsyncDisposable
 
     private async Task HandleAsync(List<Pending> batch, CancellationToken token)
     {
+        var started = Clock.GetTimestamp();
         var failure = await HandleWhileTransientAsync(batch, token);
         if (failure is null)
         {
             batch.ForEach(p => p.Done.TrySetResult());
+            Log.Handled(_logger, batch.Count, Clock.GetElapsedTime(started).TotalMilliseconds,
+                Clock.GetElapsedTime(batch[0].ArrivedAt).TotalMilliseconds);
             return;
         }
 
@@ -279,6 +282,10 @@ public sealed partial class OrderedBatcher<T> : IAsyncDisposable
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 1200, EventName = "BatchHandled", Level = LogLevel.Debug,
+            Message = "Handled a batch of {Count} in {HandleMs:0.0} ms; its first item had waited {AgeMs:0.0} ms in all")]
+        public static partial void Handled(ILogger logger, int count, double handleMs, double ageMs);
+
         [LoggerMessage(EventId = 1201, EventName = "BatchGapSkipped", Level = LogLevel.Debug,
             Message = "Deliveries {From} up to {To} never reached the consumer; the batch goes on without them")]
         public static partial void GapSkipped(ILogger logger, ulong from, ulong to);

@@ -52,18 +52,28 @@ public static class RoomStream
     /// <summary>Stages an event that already has its number, with its outbox row.</summary>
     public static RoomEvent Stage(ChatDbContext db, RoomEvent numbered)
     {
-        db.Events.Add(new StoredEvent
-        {
-            RoomId = numbered.RoomId,
-            Seq = numbered.Seq,
-            Type = numbered.Type,
-            MessageId = numbered.MessageId,
-            Payload = JsonSerializer.Serialize(numbered, Json),
-            OccurredUnixMs = numbered.OccurredAt.ToUnixTimeMilliseconds(),
-        });
+        db.Events.Add(Row(numbered));
         OutboxLog.Add(db, numbered, EventId(numbered.RoomId, numbered.Seq), numbered.RoomId);
         return numbered;
     }
+
+    /// <summary>Adds an event that already has its number, with its outbox row, to a batch's new rows.</summary>
+    public static RoomEvent Stage(NewRows rows, RoomEvent numbered)
+    {
+        rows.Add(Row(numbered));
+        rows.Add(OutboxLog.Row(numbered, EventId(numbered.RoomId, numbered.Seq), numbered.RoomId));
+        return numbered;
+    }
+
+    private static StoredEvent Row(RoomEvent numbered) => new()
+    {
+        RoomId = numbered.RoomId,
+        Seq = numbered.Seq,
+        Type = numbered.Type,
+        MessageId = numbered.MessageId,
+        Payload = JsonSerializer.Serialize(numbered, Json),
+        OccurredUnixMs = numbered.OccurredAt.ToUnixTimeMilliseconds(),
+    };
 
     /// <summary>
     /// Locks the rooms of a batch for the rest of the transaction, in id order so that two batches never wait on

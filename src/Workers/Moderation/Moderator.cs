@@ -7,7 +7,7 @@ namespace EventChat.Workers.Moderation;
 /// <summary>
 /// Decides on every sent message, and every change to one, before anyone else sees it: approved ones go on to
 /// persistence, and a rejected one goes back to its sender only. A batch is decided all at once, and then its
-/// verdicts are published room by room, each room's in the order they came, so a message and the changes its
+/// verdicts are published, each user's in each room in the order they came, so a message and the changes its
 /// author makes to it reach persistence in the order they were sent.
 /// </summary>
 public sealed partial class Moderator(
@@ -34,9 +34,11 @@ public sealed partial class Moderator(
             _ => throw new ArgumentException($"{item.GetType().Name} is not moderated here.", nameof(items)),
         }));
 
-        // Rooms publish side by side; within a room each verdict waits for the broker to confirm the one before.
+        // Order matters only between what one user sends to one room: anyone else can only answer a message once
+        // it is stored and delivered. So each user's verdicts in a room wait for the broker to confirm the one
+        // before, and all other lanes publish side by side.
         await Task.WhenAll(verdicts
-            .GroupBy(verdict => verdict.RoomId)
+            .GroupBy(verdict => (verdict.RoomId, verdict.UserId))
             .Select(async room =>
             {
                 foreach (var verdict in room)
@@ -52,13 +54,13 @@ public sealed partial class Moderator(
         if (reason is null)
         {
             Log.Approved(logger, message.MessageId, message.RoomId);
-            return new Verdict(message.RoomId, new MessageApproved(message.MessageId, message.RoomId,
+            return new Verdict(message.RoomId, message.SenderId, new MessageApproved(message.MessageId, message.RoomId,
                 message.ClientMessageId, message.SenderId, message.SenderName, message.Text, message.SentAt,
                 message.ReplyToMessageId));
         }
 
         Log.Rejected(logger, message.MessageId, message.RoomId, message.SenderId, reason);
-        return new Verdict(message.RoomId, new MessageRejected(message.MessageId, message.RoomId,
+        return new Verdict(message.RoomId, message.SenderId, new MessageRejected(message.MessageId, message.RoomId,
             message.ClientMessageId, message.SenderId, reason, clock.GetUtcNow()));
     }
 
@@ -80,13 +82,13 @@ public sealed partial class Moderator(
         if (reason is null)
         {
             Log.ChangeApproved(logger, change.Change, change.MessageId, change.RoomId);
-            return new Verdict(change.RoomId, new MessageChangeApproved(change.ChangeId, change.RoomId,
+            return new Verdict(change.RoomId, change.ActorId, new MessageChangeApproved(change.ChangeId, change.RoomId,
                 change.MessageId, change.Change, change.ActorId, change.ActorName, change.Text, change.Emoji,
                 change.RequestedAt));
         }
 
         Log.Rejected(logger, change.MessageId, change.RoomId, change.ActorId, reason);
-        return new Verdict(change.RoomId, new MessageRejected(change.MessageId, change.RoomId,
+        return new Verdict(change.RoomId, change.ActorId, new MessageRejected(change.MessageId, change.RoomId,
             change.ChangeId.ToString("D"), change.ActorId, reason, clock.GetUtcNow(), change.Change));
     }
 
@@ -118,7 +120,7 @@ public sealed partial class Moderator(
             : null;
     }
 
-    private sealed record Verdict(Guid RoomId, object Message);
+    private sealed record Verdict(Guid RoomId, Guid UserId, object Message);
 
     private static partial class Log
     {

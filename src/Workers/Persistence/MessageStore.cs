@@ -26,6 +26,7 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
     public const string InboxName = "persistence";
 
     private readonly Dictionary<Guid, Guid> _roomOfMessage = [];
+    private readonly NewRows _rows = new(db);
     private RoomCounters _counters = null!;
 
     /// <summary>
@@ -40,7 +41,7 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
         var fresh = items.Where(item => seen.Add(IdOf(item))).ToList();
         foreach (var item in fresh)
         {
-            InboxLog.Record(db, InboxName, IdOf(item));
+            _rows.Add(InboxLog.Entry(InboxName, IdOf(item)));
         }
 
         _counters = await RoomStream.LockAsync(db, fresh.Select(RoomOf).Distinct(), cancellationToken);
@@ -54,12 +55,14 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
                     break;
                 case MessageChangeApproved change:
                     // A change reads the store, so what the batch wrote before it must be there to read.
+                    await _rows.FlushAsync(cancellationToken);
                     await db.SaveChangesAsync(cancellationToken);
                     await ApplyAsync(change, cancellationToken);
                     break;
             }
         }
 
+        await _rows.FlushAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await _counters.SaveAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -109,9 +112,9 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
         if (message.ReplyToMessageId is Guid parent
             && (!_roomOfMessage.TryGetValue(parent, out var parentRoom) || parentRoom != message.RoomId))
         {
-            OutboxLog.Add(db, new MessageRejected(message.MessageId, message.RoomId, message.ClientMessageId,
+            _rows.Add(OutboxLog.Row(new MessageRejected(message.MessageId, message.RoomId, message.ClientMessageId,
                 message.SenderId, "The message replied to does not exist.", clock.GetUtcNow()),
-                Guid.CreateVersion7(), message.RoomId);
+                Guid.CreateVersion7(), message.RoomId));
             return;
         }
 
@@ -119,7 +122,7 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
         var posted = Append(new RoomEvent(message.RoomId, 0, RoomEventTypes.MessagePosted, now, message.SenderId,
             message.SenderName, message.MessageId, message.ClientMessageId, message.Text, message.ReplyToMessageId,
             message.SentAt));
-        db.Messages.Add(new StoredMessage
+        _rows.Add(new StoredMessage
         {
             RoomId = message.RoomId,
             Seq = posted.Seq,
@@ -155,8 +158,8 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
             };
         if (refusal is not null)
         {
-            OutboxLog.Add(db, new MessageRejected(change.MessageId, change.RoomId, change.ChangeId.ToString("D"),
-                change.ActorId, refusal, clock.GetUtcNow(), change.Change), Guid.CreateVersion7(), change.RoomId);
+            _rows.Add(OutboxLog.Row(new MessageRejected(change.MessageId, change.RoomId, change.ChangeId.ToString("D"),
+                change.ActorId, refusal, clock.GetUtcNow(), change.Change), Guid.CreateVersion7(), change.RoomId));
         }
     }
 
@@ -261,5 +264,6 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
         Append(new RoomEvent(change.RoomId, 0, type, now, change.ActorId, change.ActorName, change.MessageId,
             Text: text, Emoji: emoji, Count: count));
 
-    private RoomEvent Append(RoomEvent draft) => RoomStream.Stage(db, draft with { Seq = _counters.Next(draft.RoomId) });
+    private RoomEvent Append(RoomEvent draft) =>
+        RoomStream.Stage(_rows, draft with { Seq = _counters.Next(draft.RoomId) });
 }
