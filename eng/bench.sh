@@ -15,7 +15,8 @@
 # BENCH_RESULTS (where each run's stdout, stderr, CSV and JSON go;
 # default /tmp/eventchat-bench/<timestamp>), BENCH_PERSIST_SECONDS, BENCH_PERSIST_DRAIN,
 # BENCH_PERSIST_MAX_RATE, BENCH_CONNECTIONS ("1000 5000 10000"), BENCH_CONNECTIONS_HOLD,
-# BENCH_LADDER ("100 300 1000", msg/s offered), BENCH_LADDER_RUNS, BENCH_IDLE_WAIT, BENCH_REFERENCE_PORT.
+# BENCH_LADDER ("100 300 1000", msg/s offered), BENCH_LADDER_RUNS, BENCH_IDLE_WAIT, BENCH_REFERENCE_PORT,
+# BENCH_NOTE (a sentence for the report's notes, such as what else shared the machine).
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -825,6 +826,9 @@ commands_section() {
 }
 
 notes_section() {
+  if [[ -n ${BENCH_NOTE:-} ]]; then
+    echo "- $BENCH_NOTE"
+  fi
   if [[ -s $RESULTS/backlog.txt ]]; then
     echo "- The broker's queues after overloaded runs (the next run waited for them, up to ${IDLE_WAIT} s):"
     sed 's/^/  - /' "$RESULTS/backlog.txt"

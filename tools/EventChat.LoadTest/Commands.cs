@@ -57,6 +57,13 @@ public static class Commands
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return 2;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A run that cannot go on (an edge that does not answer, a file that cannot be written) ends with one
+            // line that says why, not a stack trace; exit code 4 tells it apart from a bad command line.
+            await Console.Error.WriteLineAsync($"error: the run stopped: {ex.GetType().Name}: {ex.Message}");
+            return 4;
+        }
     }
 
     private static Task<int> ChatAsync(

@@ -35,7 +35,7 @@ public static class ConnectionsScenario
         var perAccount = Math.Max(1, line.Count("connections-per-account"));
         var concurrency = Math.Max(1, line.Count("setup-concurrency"));
         var settle = TimeSpan.FromSeconds(line.Number("settle"));
-        var pids = line.List("edge-pids").Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var pids = line.List("edge-pids").Select(ParsePid).ToArray();
         using var sockets = new SocketPool(line.List("source-ips").Select(Loopback.RequireLoopbackAddress).ToArray());
         var apis = urls.Select(u => new ApiClient(u, sockets.Next())).ToArray();
         var metrics = new Metrics();
@@ -145,6 +145,12 @@ public static class ConnectionsScenario
         report.Write(Console.Out);
         return failed > 0 || metrics.Get(Counter.Dropped) > 0 ? 1 : 0;
     }
+
+    private static int ParsePid(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
+            out var pid) && ProcessMemory.ReadRssBytes(pid) is not null
+            ? pid
+            : throw new UsageException($"--edge-pids: '{text}' is not the pid of a running process on this machine.");
 
     private static void AddMemory(Report report, int[] pids, long?[] before, long?[] after, long connections)
     {

@@ -38,6 +38,14 @@ public static class PersistScenario
     public static async Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken)
     {
         var urls = line.List("urls").Select(Loopback.RequireLoopback).ToArray();
+        var postgres = line.Optional("postgres");
+        if (postgres is not null)
+        {
+            // Checked before anything is sent, so a wrong connection string costs no run.
+            var host = new NpgsqlConnectionStringBuilder(postgres).Host ?? string.Empty;
+            Loopback.RequireLoopback($"http://{(host == "localhost" ? "127.0.0.1" : host)}/");
+        }
+
         var senders = Math.Max(1, line.Count("senders"));
         var inflight = Math.Max(1, line.Count("inflight"));
         var roomCount = Math.Clamp(line.Count("rooms"), 1, senders);
@@ -184,7 +192,6 @@ public static class PersistScenario
         report.Add("persistedPerSecSustained", persistedTotal / (sendSeconds + drainSeconds));
         ackLatency.Total().AddTo(report, "ack");
 
-        var postgres = line.Optional("postgres");
         report.Add("checkedVia", postgres is null ? "history-api" : "postgres");
         var (stored, missing, duplicated) = postgres is null
             ? await CheckHistoryAsync(apis[0], owner, rooms, acked, cancellationToken)
@@ -267,12 +274,14 @@ public static class PersistScenario
         string connectionString, Guid[] rooms, IEnumerable<(int Room, Guid MessageId, string ClientMessageId)> acked,
         CancellationToken cancellationToken)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        Loopback.RequireLoopback($"http://{(builder.Host == "localhost" ? "127.0.0.1" : builder.Host)}/");
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken);
+
+        // The messages table keeps one row per message id by its own unique index, so a message stored twice
+        // would show as a second message.posted event in the room's stream: those are what is counted.
         await using var command = new NpgsqlCommand(
-            "SELECT message_id, count(*) FROM messages WHERE room_id = ANY(@rooms) GROUP BY message_id", connection);
+            "SELECT message_id, count(*) FROM room_events WHERE room_id = ANY(@rooms) AND type = 'message.posted' " +
+            "GROUP BY message_id", connection);
         command.Parameters.AddWithValue("rooms", rooms);
         var counts = new Dictionary<Guid, int>();
         long stored = 0;
