@@ -49,7 +49,10 @@ public sealed partial class OrderedBatcher<T> : IAsyncDisposable
 
     public int MaxBatchSize { get; init; } = 256;
 
-    public TimeSpan GapWait { get; init; } = TimeSpan.FromMilliseconds(100);
+    // TODO(#4): a delivery that reaches the consumer more than GapWait after the one behind it is handled out of
+    // order, and edge delivery then takes its lower seq for one already sent. Registering each delivery as it
+    // enters the receive pipeline would tell a late delivery from one that will never come.
+    public TimeSpan GapWait { get; init; } = TimeSpan.FromSeconds(2);
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 

@@ -211,6 +211,7 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
         message.Text = string.Empty;
         message.DeletedAt = now;
         await db.Reactions.Where(r => r.MessageId == message.MessageId).ExecuteDeleteAsync(ct);
+        ForgetReactions(r => r.MessageId == message.MessageId);
         await RoomStream.EraseTextAsync(db, message.RoomId, message.MessageId, ct);
         Append(change, RoomEventTypes.MessageDeleted, now);
         return null;
@@ -248,6 +249,7 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
         var emoji = change.Emoji!;
         var reactions = db.Reactions.Where(r => r.MessageId == message.MessageId && r.Emoji == emoji);
         var removed = await reactions.Where(r => r.UserId == change.ActorId).ExecuteDeleteAsync(ct);
+        ForgetReactions(r => r.MessageId == message.MessageId && r.Emoji == emoji && r.UserId == change.ActorId);
         if (removed == 0)
         {
             return null;
@@ -256,6 +258,18 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
         var count = await reactions.CountAsync(ct);
         Append(change, RoomEventTypes.ReactionRemoved, RoomStream.Now(clock), emoji: emoji, count: count);
         return null;
+    }
+
+    /// <summary>
+    /// Stops tracking reactions a bulk delete removed, so that adding one again later in the same batch is an
+    /// insert rather than a clash with the removed row's tracked copy.
+    /// </summary>
+    private void ForgetReactions(Func<MessageReaction, bool> removed)
+    {
+        foreach (var entry in db.ChangeTracker.Entries<MessageReaction>().Where(e => removed(e.Entity)).ToList())
+        {
+            entry.State = EntityState.Detached;
+        }
     }
 
     private void Append(

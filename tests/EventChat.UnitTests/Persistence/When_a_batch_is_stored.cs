@@ -75,6 +75,32 @@ public sealed class When_a_batch_is_stored : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_take_a_reaction_added_removed_and_added_again_in_one_batch()
+    {
+        var message = PersistenceHarness.Approved(_roomA, "react to me");
+        var reactor = Guid.NewGuid();
+
+        await ApplyAsync(
+            message,
+            PersistenceHarness.Change(message, MessageChanges.React, reactor, emoji: "🎉"),
+            PersistenceHarness.Change(message, MessageChanges.Unreact, reactor, emoji: "🎉"),
+            PersistenceHarness.Change(message, MessageChanges.React, reactor, emoji: "🎉"));
+
+        await using var db = _database.Open();
+        var events = (await db.Events.AsNoTracking().Where(e => e.RoomId == _roomA).OrderBy(e => e.Seq).ToListAsync()
+            .WaitAsync(Within.Timeout)).Select(RoomStream.Read).ToList();
+        Assert.Equal(
+            [
+                (RoomEventTypes.MessagePosted, (int?)null),
+                (RoomEventTypes.ReactionAdded, 1),
+                (RoomEventTypes.ReactionRemoved, 0),
+                (RoomEventTypes.ReactionAdded, 1),
+            ],
+            events.Select(e => (e.Type, e.Count)));
+        Assert.Equal(1, await db.Reactions.CountAsync().WaitAsync(Within.Timeout));
+    }
+
+    [Fact]
     public async Task Should_go_on_numbering_from_the_last_batch_and_skip_what_it_stored()
     {
         var first = PersistenceHarness.Approved(_roomA, "one");
