@@ -39,6 +39,11 @@ public sealed class MessageStore(ChatDbContext db, OutboxSignal outboxSignal, Ti
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var seen = await InboxLog.SeenAsync(db, InboxName, items.Select(IdOf), cancellationToken);
         var fresh = items.Where(item => seen.Add(IdOf(item))).ToList();
+        if (fresh.Count == 0)
+        {
+            return;
+        }
+
         foreach (var item in fresh)
         {
             _rows.Add(InboxLog.Entry(InboxName, IdOf(item)));

@@ -27,6 +27,5 @@ public sealed class PersistenceConsumerDefinition : ConsumerDefinition<Persisten
         // in place and holds everything behind; an item that fails on its own retries here, without the others.
         EndpointConventions.TakeInBatches(endpointConfigurator, BatchSize);
         EndpointConventions.RetryBriefly(consumerConfigurator);
-        EndpointConventions.RetryWhileDatabaseIsDown(consumerConfigurator);
     }
 }
