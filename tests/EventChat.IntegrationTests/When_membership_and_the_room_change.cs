@@ -1,5 +1,6 @@
 using System.Net;
 using EventChat.IntegrationTests.Support;
+using Microsoft.AspNetCore.SignalR;
 
 namespace EventChat.IntegrationTests;
 
@@ -7,6 +8,34 @@ namespace EventChat.IntegrationTests;
 [Collection(ClusterCollection.Name)]
 public sealed class When_membership_and_the_room_change(ClusterFixture cluster)
 {
+    [Fact]
+    public async Task Should_refuse_a_removed_member_at_once_on_the_edge_that_remembers_the_membership()
+    {
+        await using var alice = await ChatClient.ConnectAsync(cluster.Edge1, "alice");
+        await using var bob = await ChatClient.ConnectAsync(cluster.Edge2, "bob");
+        var room = await alice.CreateRoomAsync();
+        await alice.JoinAsync(room);
+        await bob.JoinAsync(room);
+
+        // Edge 2 now remembers bob's membership, and would not ask the database again for a while.
+        await bob.SendAsync(room, "before", "while still a member");
+        await alice.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Delete, $"/api/rooms/{room}/members/{bob.UserId}");
+
+        // Edge 1 tells edge 2 through Redis; a notice takes milliseconds, the memory lasts 30 s.
+        await Eventually.HoldsAsync(async () =>
+        {
+            try
+            {
+                await bob.SendAsync(room, $"after-{Guid.NewGuid():N}", "after being removed");
+                return false;
+            }
+            catch (HubException ex) when (ex.Message.Contains("not a member", StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }, TimeSpan.FromSeconds(5), "edge 2 refuses bob's messages once alice removed him on edge 1");
+    }
+
     [Fact]
     public async Task Should_number_every_change_in_one_gap_free_stream_that_events_returns()
     {

@@ -21,6 +21,7 @@ namespace EventChat.Api.Chat;
 [Authorize]
 public sealed partial class ChatHub(
     RoomAccess rooms,
+    MembershipCache memberships,
     MessageHistory messages,
     EventHistory events,
     ChatDbContext db,
@@ -374,10 +375,17 @@ public sealed partial class ChatHub(
 
     private async Task EnsureMemberAsync(Guid roomId)
     {
+        if (memberships.Holds(roomId, UserId))
+        {
+            return;
+        }
+
         if (!await rooms.IsMemberAsync(roomId, UserId, Context.ConnectionAborted))
         {
             throw new HubException($"You are not a member of room {roomId}; join it first.");
         }
+
+        memberships.Confirm(roomId, UserId);
     }
 
     /// <summary>PostgreSQL keeps microseconds; rounding here makes history and the live stream carry the same time.</summary>

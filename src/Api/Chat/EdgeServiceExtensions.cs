@@ -45,6 +45,8 @@ public static class EdgeServiceExtensions
         services.AddSingleton<PublishRetry>();
         services.AddEdgeDelivery();
         services.AddScoped<RoomAccess>();
+        services.AddSingleton<MembershipCache>();
+        services.AddHostedService(provider => provider.GetRequiredService<MembershipCache>());
         services.AddScoped<MessageHistory>();
         services.AddScoped<EventHistory>();
         return services;

@@ -23,7 +23,7 @@ public sealed class EdgeDeliveryConsumerDefinition : ConsumerDefinition<EdgeDeli
 
         // Deliveries are taken many at a time and put back in queue order by the batcher, because each room's
         // events must go out in sequence order.
-        EndpointConventions.TakeInBatches(endpointConfigurator, DeliveryRegistration.BatchSize);
+        EndpointConventions.TakeInBatches<Delivery>(endpointConfigurator, context, QueueNames.EdgeDelivery);
         EndpointConventions.RetryBriefly(consumerConfigurator);
     }
 }

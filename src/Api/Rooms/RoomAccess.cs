@@ -14,7 +14,7 @@ namespace EventChat.Api.Rooms;
 /// change takes the room's row lock first, checks the rules against what it then reads, and commits the change
 /// with its room event and outbox row, so membership events number into the same stream as messages.
 /// </summary>
-public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, TimeProvider clock)
+public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, MembershipCache memberships, TimeProvider clock)
 {
     public const int MaxGroupSize = 50;
 
@@ -187,7 +187,9 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Time
         db.RoomMembers.Remove(member);
         await AppendAsync(new RoomEvent(roomId, 0, RoomEventTypes.MemberLeft, RoomStream.Now(clock), userId, userName,
             UserId: userId, UserName: userName), cancellationToken);
-        return await CommitAsync(transaction, cancellationToken);
+        var left = await CommitAsync(transaction, cancellationToken);
+        await memberships.EndedAsync(roomId, userId);
+        return left;
     }
 
     public async Task<RoomResult> AddMemberAsync(
@@ -246,7 +248,9 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Time
         var name = (await UserNamesAsync([userId], cancellationToken)).GetValueOrDefault(userId) ?? string.Empty;
         await AppendAsync(new RoomEvent(roomId, 0, RoomEventTypes.MemberRemoved, RoomStream.Now(clock), actorId,
             actorName, UserId: userId, UserName: name), cancellationToken);
-        return await CommitAsync(transaction, cancellationToken);
+        var removed = await CommitAsync(transaction, cancellationToken);
+        await memberships.EndedAsync(roomId, userId);
+        return removed;
     }
 
     /// <summary>

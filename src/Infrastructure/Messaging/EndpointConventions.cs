@@ -1,5 +1,6 @@
 using EventChat.Infrastructure.Data;
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EventChat.Infrastructure.Messaging;
 
@@ -45,17 +46,20 @@ public static class EndpointConventions
     }
 
     /// <summary>
-    /// Lets up to four batches of deliveries in at once on RabbitMQ, for a consumer that hands them to an
-    /// <see cref="OrderedBatcher{T}"/>, which puts them back in queue order: while one batch is handled, the next
-    /// ones arrive, so the consumer never waits for the broker between batches. The in-memory transport has no
-    /// delivery tags to order by, so there the consumer takes one delivery at a time.
+    /// Lets up to four batches of deliveries in at once on RabbitMQ, for a consumer that hands them to the
+    /// <see cref="OrderedBatcher{T}"/> registered for <paramref name="queue"/>, which puts them back in queue order:
+    /// while one batch is handled, the next ones arrive, so the consumer never waits for the broker between batches.
+    /// The in-memory transport has no delivery tags to order by, so there the consumer takes one delivery at a time.
     /// </summary>
-    public static void TakeInBatches(IReceiveEndpointConfigurator endpoint, int batchSize)
+    public static void TakeInBatches<T>(IReceiveEndpointConfigurator endpoint, IServiceProvider services, string queue)
     {
+        // MassTransit's registration context does not look up keyed services itself; the provider behind it does.
+        var batcher = services.GetRequiredService<IServiceProvider>().GetRequiredKeyedService<OrderedBatcher<T>>(queue);
         if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
         {
-            rabbit.PrefetchCount = 4 * batchSize;
-            rabbit.ConcurrentMessageLimit = 4 * batchSize;
+            rabbit.PrefetchCount = 4 * batcher.MaxBatchSize;
+            rabbit.ConcurrentMessageLimit = 4 * batcher.MaxBatchSize;
+            rabbit.ConfigureReceive(r => r.UseFilter(new BatchGapFilter<T>(batcher)));
             return;
         }
 

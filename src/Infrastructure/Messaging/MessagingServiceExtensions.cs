@@ -72,8 +72,8 @@ public static class MessagingServiceExtensions
 
     /// <summary>
     /// Registers the <see cref="OrderedBatcher{T}"/> of <paramref name="queue"/>, keyed by the queue's name, for
-    /// its consumer to take with <c>[FromKeyedServices]</c>. Its endpoint should take the same
-    /// <paramref name="batchSize"/> in <see cref="EndpointConventions.TakeInBatches"/>.
+    /// its consumer to take with <c>[FromKeyedServices]</c>; its endpoint calls
+    /// <see cref="EndpointConventions.TakeInBatches{T}"/> with the same name.
     /// </summary>
     public static IServiceCollection AddOrderedBatcher<T>(
         this IServiceCollection services,

@@ -8,8 +8,10 @@ namespace EventChat.Infrastructure.Messaging;
 /// <summary>
 /// Lets a consumer take many deliveries at once and still handle them in queue order, in batches. Concurrent
 /// deliveries reach the consumer in a slightly shuffled order, so each one is filed under its RabbitMQ delivery
-/// tag, and a batch is the run of tags that follows the last one handled. A tag that never shows up (a message
-/// the transport moved aside before any consumer saw it) holds the run back for <see cref="GapWait"/> at most.
+/// tag, and a batch is the run of tags that follows the last one handled. A tag whose delivery left the receive
+/// pipeline without reaching the consumer (a message the transport moved aside, or of a type the consumer does not
+/// take) is skipped as soon as <see cref="Passed"/> reports it; the run waits for any other missing tag, since its
+/// delivery is only late, for <see cref="GapWait"/> at most.
 /// Each <see cref="SubmitAsync"/> completes when its item's batch has been handled, so a delivery is acknowledged
 /// only after its effects are durable.
 /// </summary>
@@ -27,6 +29,8 @@ public sealed partial class OrderedBatcher<T> : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly object _gate = new();
     private readonly SortedDictionary<ulong, Pending> _sequenced = [];
+    private readonly HashSet<ulong> _passed = [];
+    private readonly HashSet<string> _retired = [];
     private readonly Queue<Pending> _unsequenced = new();
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly CancellationTokenSource _stopping = new();
@@ -49,10 +53,12 @@ public sealed partial class OrderedBatcher<T> : IAsyncDisposable
 
     public int MaxBatchSize { get; init; } = 256;
 
-    // TODO(#4): a delivery that reaches the consumer more than GapWait after the one behind it is handled out of
-    // order, and edge delivery then takes its lower seq for one already sent. Registering each delivery as it
-    // enters the receive pipeline would tell a late delivery from one that will never come.
-    public TimeSpan GapWait { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How long a missing tag holds the run back. Every delivery of the channel either reaches the consumer or is
+    /// reported through <see cref="Passed"/>, so this only matters when a channel closes with deliveries in flight;
+    /// it is long enough that a delivery late on a starved machine is still handled in order.
+    /// </summary>
+    public TimeSpan GapWait { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
@@ -87,27 +93,70 @@ public sealed partial class OrderedBatcher<T> : IAsyncDisposable
         return pending.Done.Task;
     }
 
-    private void File(Pending pending, string consumerTag, ulong deliveryTag)
+    /// <summary>
+    /// Reports that a delivery has left the receive pipeline. If it never reached the consumer, the run need not
+    /// wait for its tag.
+    /// </summary>
+    public void Passed(string consumerTag, ulong deliveryTag)
     {
-        if (consumerTag != _consumerTag)
+        lock (_gate)
         {
-            // A new broker channel numbers its deliveries from one again. What is left of the old channel's can no
-            // longer be acknowledged; it is handled anyway, and its redeliveries find their inbox entries.
-            foreach (var stale in _sequenced.Values)
+            if (!Follow(consumerTag) || deliveryTag < _nextTag || _sequenced.ContainsKey(deliveryTag))
             {
-                _unsequenced.Enqueue(stale);
+                return;
             }
 
-            _sequenced.Clear();
-            _consumerTag = consumerTag;
-            _nextTag = 1;
+            _passed.Add(deliveryTag);
         }
 
-        if (deliveryTag < _nextTag || !_sequenced.TryAdd(deliveryTag, pending))
+        _arrived.Release();
+    }
+
+    private void File(Pending pending, string consumerTag, ulong deliveryTag)
+    {
+        if (!Follow(consumerTag) || deliveryTag < _nextTag || !_sequenced.TryAdd(deliveryTag, pending))
         {
-            // A retry of an item that failed on its own, after the run moved past it.
+            // A retry of an item that failed on its own after the run moved past it, or a delivery of a channel
+            // that has since closed.
             _unsequenced.Enqueue(pending);
         }
+    }
+
+    /// <summary>Moves on to a new broker channel; false for a channel the batcher has already left.</summary>
+    private bool Follow(string consumerTag)
+    {
+        if (consumerTag == _consumerTag)
+        {
+            return true;
+        }
+
+        if (_retired.Contains(consumerTag))
+        {
+            return false;
+        }
+
+        // A new channel numbers its deliveries from one again. What is left of the old channel's can no longer be
+        // acknowledged; it is handled anyway, and its redeliveries find their inbox entries.
+        foreach (var stale in _sequenced.Values)
+        {
+            _unsequenced.Enqueue(stale);
+        }
+
+        if (_consumerTag is not null)
+        {
+            if (_retired.Count >= 256)
+            {
+                _retired.Clear();
+            }
+
+            _retired.Add(_consumerTag);
+        }
+
+        _sequenced.Clear();
+        _passed.Clear();
+        _consumerTag = consumerTag;
+        _nextTag = 1;
+        return true;
     }
 
     private async Task RunAsync()
@@ -157,6 +206,11 @@ public sealed partial class OrderedBatcher<T> : IAsyncDisposable
             batch.Add(next);
         }
 
+        while (_passed.Remove(_nextTag))
+        {
+            _nextTag++;
+        }
+
         if (_sequenced.Count == 0)
         {
             return batch;
@@ -175,13 +229,22 @@ public sealed partial class OrderedBatcher<T> : IAsyncDisposable
             if (waited >= GapWait)
             {
                 Log.GapSkipped(_logger, _nextTag, first);
+                _passed.RemoveWhere(tag => tag < first);
                 _nextTag = first;
             }
         }
 
-        while (batch.Count < MaxBatchSize && _sequenced.Remove(_nextTag, out var inLine))
+        while (batch.Count < MaxBatchSize)
         {
-            batch.Add(inLine);
+            if (_sequenced.Remove(_nextTag, out var inLine))
+            {
+                batch.Add(inLine);
+            }
+            else if (!_passed.Remove(_nextTag))
+            {
+                break;
+            }
+
             _nextTag++;
         }
 
@@ -289,8 +352,8 @@ public sealed partial class OrderedBatcher<T> : IAsyncDisposable
             Message = "Handled a batch of {Count} in {HandleMs:0.0} ms; its first item had waited {AgeMs:0.0} ms in all")]
         public static partial void Handled(ILogger logger, int count, double handleMs, double ageMs);
 
-        [LoggerMessage(EventId = 1201, EventName = "BatchGapSkipped", Level = LogLevel.Debug,
-            Message = "Deliveries {From} up to {To} never reached the consumer; the batch goes on without them")]
+        [LoggerMessage(EventId = 1201, EventName = "BatchGapSkipped", Level = LogLevel.Warning,
+            Message = "Deliveries {From} up to {To} did not reach the consumer in time; the batch goes on without them")]
         public static partial void GapSkipped(ILogger logger, ulong from, ulong to);
 
         [LoggerMessage(EventId = 1202, EventName = "BatchSplit", Level = LogLevel.Warning,

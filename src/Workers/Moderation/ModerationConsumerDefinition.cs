@@ -25,7 +25,7 @@ public sealed class ModerationConsumerDefinition : ConsumerDefinition<Moderation
         // Deliveries are taken many at a time and put back in queue order by the batcher, because a sender's
         // messages must reach persistence in the order they were sent. While Redis is down the batcher retries in
         // place and holds everything behind; an item that fails on its own retries here, without the others.
-        EndpointConventions.TakeInBatches(endpointConfigurator, BatchSize);
+        EndpointConventions.TakeInBatches<object>(endpointConfigurator, context, QueueNames.Moderation);
         EndpointConventions.RetryBriefly(consumerConfigurator);
     }
 }

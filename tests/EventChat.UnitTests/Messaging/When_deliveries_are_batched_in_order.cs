@@ -66,6 +66,54 @@ public sealed class When_deliveries_are_batched_in_order : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Should_go_on_at_once_past_a_delivery_the_receive_pipeline_reports_as_passed()
+    {
+        await using var batcher = Batcher(TimeSpan.FromMinutes(5));
+
+        var first = batcher.SubmitAsync(1, Channel, 1);
+        var third = batcher.SubmitAsync(3, Channel, 3);
+        await first.WaitAsync(Within.Timeout);
+        batcher.Passed(Channel, 2);
+        await third.WaitAsync(Within.Timeout);
+
+        Assert.Equal([1, 3], Handled);
+    }
+
+    [Fact]
+    public async Task Should_keep_the_order_for_a_delivery_that_is_only_late()
+    {
+        await using var batcher = Batcher(TimeSpan.FromSeconds(30));
+
+        var first = batcher.SubmitAsync(1, Channel, 1);
+        var third = batcher.SubmitAsync(3, Channel, 3);
+        await first.WaitAsync(Within.Timeout);
+
+        // Longer than a starved thread pool has been seen to hold a delivery between the broker and the consumer.
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+        Assert.False(third.IsCompleted);
+
+        await batcher.SubmitAsync(2, Channel, 2).WaitAsync(Within.Timeout);
+        await third.WaitAsync(Within.Timeout);
+        Assert.Equal([1, 2, 3], Handled);
+    }
+
+    [Fact]
+    public async Task Should_not_go_back_to_a_channel_it_has_left()
+    {
+        await using var batcher = Batcher(TimeSpan.FromMinutes(5));
+        await batcher.SubmitAsync(1, Channel, 1).WaitAsync(Within.Timeout);
+        await batcher.SubmitAsync(11, "consumer-2", 1).WaitAsync(Within.Timeout);
+
+        // A retry of a delivery of the old channel, and the old channel's last delivery leaving the pipeline.
+        await batcher.SubmitAsync(2, Channel, 2).WaitAsync(Within.Timeout);
+        batcher.Passed(Channel, 3);
+
+        // Had either taken the batcher back to the old channel, the new channel's tag 2 would wait for tag 1.
+        await batcher.SubmitAsync(12, "consumer-2", 2).WaitAsync(Within.Timeout);
+        Assert.Equal([1, 11, 2, 12], Handled);
+    }
+
+    [Fact]
     public async Task Should_number_again_from_one_on_a_new_broker_channel()
     {
         await using var batcher = Batcher(TimeSpan.FromSeconds(30));

@@ -2,15 +2,20 @@ using EventChat.Api.Rooms;
 using EventChat.Contracts;
 using EventChat.Infrastructure.Data.Entities;
 using EventChat.Infrastructure.Outbox;
+using EventChat.Infrastructure.Redis;
 using EventChat.Infrastructure.Streams;
 using EventChat.UnitTests.TestSupport;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EventChat.UnitTests.Rooms;
 
 /// <summary>Membership rules on SQLite, and the events they number into the room's stream.</summary>
 public sealed class When_room_membership_changes : IAsyncLifetime
 {
+    private readonly MembershipCache _memberships =
+        new(TimeProvider.System, new RedisOptions(), NullLogger<MembershipCache>.Instance);
+
     private TempDatabase _database = null!;
     private Guid _owner;
     private Guid _alice;
@@ -123,10 +128,26 @@ public sealed class When_room_membership_changes : IAsyncLifetime
         Assert.Null(stranger);
     }
 
+    [Fact]
+    public async Task Should_forget_a_remembered_membership_as_soon_as_it_ends()
+    {
+        await AccessAsync(a => a.JoinAsync(_room, _alice, "alice", default));
+        await AccessAsync(a => a.AddMemberAsync(_room, _owner, "owner1", _bob, default));
+        _memberships.Confirm(_room, _alice);
+        _memberships.Confirm(_room, _bob);
+
+        await AccessAsync(a => a.LeaveAsync(_room, _alice, "alice", default));
+        await AccessAsync(a => a.RemoveMemberAsync(_room, _owner, "owner1", _bob, default));
+
+        Assert.False(_memberships.Holds(_room, _alice));
+        Assert.False(_memberships.Holds(_room, _bob));
+    }
+
     private async Task<T> AccessAsync<T>(Func<RoomAccess, Task<T>> use)
     {
         using var db = _database.Open();
-        return await use(new RoomAccess(db, new OutboxSignal(), TimeProvider.System)).WaitAsync(Within.Timeout);
+        return await use(new RoomAccess(db, new OutboxSignal(), _memberships, TimeProvider.System))
+            .WaitAsync(Within.Timeout);
     }
 
     private async Task<Guid> UserAsync(string name)

@@ -1,0 +1,42 @@
+using EventChat.Api.Rooms;
+using EventChat.Infrastructure.Redis;
+using EventChat.UnitTests.Presence;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EventChat.UnitTests.Rooms;
+
+public sealed class When_memberships_are_remembered
+{
+    private readonly ManualClock _clock = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z"));
+    private readonly Guid _room = Guid.NewGuid();
+    private readonly Guid _user = Guid.NewGuid();
+
+    private MembershipCache Cache() => new(_clock, new RedisOptions(), NullLogger<MembershipCache>.Instance);
+
+    [Fact]
+    public void Should_hold_a_confirmed_membership_only_for_its_lifetime()
+    {
+        var cache = Cache();
+        Assert.False(cache.Holds(_room, _user));
+
+        cache.Confirm(_room, _user);
+        _clock.Advance(MembershipCache.Lifetime - TimeSpan.FromSeconds(1));
+        Assert.True(cache.Holds(_room, _user));
+        Assert.False(cache.Holds(_room, Guid.NewGuid()));
+        Assert.False(cache.Holds(Guid.NewGuid(), _user));
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(cache.Holds(_room, _user));
+    }
+
+    [Fact]
+    public async Task Should_forget_a_membership_that_ended()
+    {
+        var cache = Cache();
+        cache.Confirm(_room, _user);
+
+        await cache.EndedAsync(_room, _user);
+
+        Assert.False(cache.Holds(_room, _user));
+    }
+}
