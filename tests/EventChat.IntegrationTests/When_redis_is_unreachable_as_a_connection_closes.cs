@@ -77,6 +77,47 @@ public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLif
         Assert.Empty(await edge.HeartbeatAsync(CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Should_report_the_user_offline_when_the_removal_went_through_but_its_answer_was_lost()
+    {
+        var options = new PresenceOptions { EdgeName = "edge-under-test" };
+        var redisOptions = new RedisOptions { Prefix = _prefix };
+        var edge = new RedisPresenceStore(_edgeLink, redisOptions, options, TimeProvider.System);
+        var observer = new RedisPresenceStore(_reader, redisOptions, options, TimeProvider.System);
+        var user = Guid.NewGuid();
+        var room = Guid.NewGuid();
+        await edge.HeartbeatAsync(CancellationToken.None);
+        await edge.ConnectedAsync(user, "phone", _ => Task.FromResult(false), CancellationToken.None);
+        await edge.JoinedAsync(room, user, "phone", CancellationToken.None);
+
+        _relay.MuteReplies();
+        await Assert.ThrowsAnyAsync<Exception>(
+            () => edge.DisconnectedAsync(user, "phone", [room], CancellationToken.None));
+        Assert.False(await OnlineAsync(observer, user), "the removal reached Redis although its answer did not");
+
+        _relay.Cut();
+        _relay.Restore();
+
+        // Nobody has told the user's rooms yet; the first heartbeat that gets through must. Heartbeats sent while
+        // the edge's link is still coming back fail, as they would on a live edge, and the next one goes out.
+        IReadOnlyList<PresenceStatus> changes = [];
+        await Eventually.HoldsAsync(async () =>
+        {
+            try
+            {
+                changes = await edge.HeartbeatAsync(CancellationToken.None);
+                return true;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(20), "a heartbeat gets through once the edge's Redis link is back");
+        var change = Assert.Single(changes);
+        Assert.Equal((user, false), (change.UserId, change.Online));
+        Assert.Empty(await edge.HeartbeatAsync(CancellationToken.None));
+    }
+
     private static async Task<bool> OnlineAsync(RedisPresenceStore store, Guid user) =>
         (await store.GetAsync([user], CancellationToken.None))[0].Online;
 }

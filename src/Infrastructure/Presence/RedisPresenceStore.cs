@@ -49,9 +49,12 @@ public sealed class RedisPresenceStore(
         return 1
         """;
 
-    // ARGV: now, field.
+    // ARGV: now, field. A retry carries the time of the first attempt; when that attempt went through but its
+    // answer was lost, the retry finds the user offline since exactly then, and reports the change nobody reported.
     private const string DisconnectScript = """
         redis.call('HDEL', KEYS[1], ARGV[2])
+        if redis.call('HLEN', KEYS[1]) == 0 and redis.call('HGET', KEYS[2], 'online') == '0'
+            and redis.call('HGET', KEYS[2], 'seen') == ARGV[1] then return 1 end
 
         """ + GoOfflineIfLast;
 

@@ -15,6 +15,7 @@ public sealed class TcpRelay : IAsyncDisposable
     private readonly List<Socket> _open = [];
     private readonly Task _accepting;
     private volatile bool _cut;
+    private volatile bool _repliesMuted;
 
     public TcpRelay(EndPoint target)
     {
@@ -40,7 +41,14 @@ public sealed class TcpRelay : IAsyncDisposable
         }
     }
 
-    public void Restore() => _cut = false;
+    /// <summary>Until <see cref="Restore"/>, passes requests on but drops the service's answers.</summary>
+    public void MuteReplies() => _repliesMuted = true;
+
+    public void Restore()
+    {
+        _repliesMuted = false;
+        _cut = false;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -80,12 +88,12 @@ public sealed class TcpRelay : IAsyncDisposable
                 _open.Add(server);
             }
 
-            _ = PumpAsync(client, server);
-            _ = PumpAsync(server, client);
+            _ = PumpAsync(client, server, () => false);
+            _ = PumpAsync(server, client, () => _repliesMuted);
         }
     }
 
-    private static async Task PumpAsync(Socket from, Socket to)
+    private static async Task PumpAsync(Socket from, Socket to, Func<bool> muted)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -93,7 +101,10 @@ public sealed class TcpRelay : IAsyncDisposable
             int read;
             while ((read = await from.ReceiveAsync(buffer)) > 0)
             {
-                await to.SendAsync(buffer.AsMemory(0, read));
+                if (!muted())
+                {
+                    await to.SendAsync(buffer.AsMemory(0, read));
+                }
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
