@@ -180,7 +180,7 @@ public sealed class CommandLine
     }
 
     private static string Range(long min, long max) =>
-        max == long.MaxValue || max == int.MaxValue
+        max == long.MaxValue
             ? $"{min.ToString(CultureInfo.InvariantCulture)} or more"
             : $"from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}";
 
