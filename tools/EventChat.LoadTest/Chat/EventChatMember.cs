@@ -148,11 +148,14 @@ public sealed class EventChatMember : ChatMember
             await old.Connection.DisposeAsync();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
             timeout.CancelAfter(ReconnectTimeout);
+            // Taken before the new connection subscribes: what arrives live on it after JoinRoom may already be
+            // past the gap, and catching up from there would skip the gap.
+            var afterSeq = HighestSeen(Room, JoinSeq);
             try
             {
                 await slot.Connection.StartAsync(timeout.Token);
                 await slot.Connection.InvokeAsync<JoinAnswer>("JoinRoom", RoomId, timeout.Token);
-                await CatchUpAsync(slot.Connection, timeout.Token);
+                await CatchUpAsync(slot.Connection, afterSeq, timeout.Token);
             }
             catch (Exception)
             {
@@ -179,9 +182,8 @@ public sealed class EventChatMember : ChatMember
         }
     }
 
-    private async Task CatchUpAsync(HubConnection connection, CancellationToken cancellationToken)
+    private async Task CatchUpAsync(HubConnection connection, long afterSeq, CancellationToken cancellationToken)
     {
-        var afterSeq = HighestSeen(Room, JoinSeq);
         while (true)
         {
             var pages = await connection.InvokeAsync<List<SyncPage>>(
