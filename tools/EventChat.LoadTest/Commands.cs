@@ -20,7 +20,9 @@ public static class Commands
 
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Error);
 
-    /// <summary>Runs a subcommand; a usage error or a run that cannot go on is reported on <paramref name="error"/>.</summary>
+    /// <summary>
+    /// Runs a subcommand; a usage error or a run that cannot go on is reported on <paramref name="error"/>.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, TextWriter error)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")

@@ -45,7 +45,8 @@ public sealed class LoadToolRun(string name, string logDirectory, params string[
         }
 
         var json = _process.Lines.LastOrDefault(l => l.StartsWith('{'));
-        Assert.True(json is not null, $"the tool printed no JSON result (exit code {code}){Environment.NewLine}{Output}");
+        Assert.True(
+            json is not null, $"the tool printed no JSON result (exit code {code}){Environment.NewLine}{Output}");
         using var document = JsonDocument.Parse(json);
         return (code, document.RootElement.Clone(), json);
     }

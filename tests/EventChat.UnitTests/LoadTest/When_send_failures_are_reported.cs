@@ -56,7 +56,9 @@ public sealed class When_send_failures_are_reported
 
         report.Write(output);
 
-        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToList();
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.TrimEnd())
+            .ToList();
         Assert.Contains(lines, l => l.EndsWith("2  connection closed", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith("1  timeout", StringComparison.Ordinal));
         var verdict = Assert.Single(lines, l => l.StartsWith("verdict: ", StringComparison.Ordinal));
@@ -78,6 +80,7 @@ public sealed class When_send_failures_are_reported
         var none = new FailureReasons();
 
         Assert.Equal("correct: nothing lost; no send failed", Verdict.Describe(true, "nothing lost", 10, 0, none));
-        Assert.StartsWith("NOT correct", Verdict.Describe(false, "nothing lost", 10, 0, none), StringComparison.Ordinal);
+        Assert.StartsWith(
+            "NOT correct", Verdict.Describe(false, "nothing lost", 10, 0, none), StringComparison.Ordinal);
     }
 }

@@ -72,7 +72,8 @@ public sealed class When_sign_up_meets_a_busy_edge
     [Fact]
     public void Should_cap_backoff_and_retry_after()
     {
-        var policy = new RetryPolicy(10, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(30));
+        var policy = new RetryPolicy(
+            10, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(30));
 
         Assert.Equal(TimeSpan.FromSeconds(30), policy.Delay(1, TimeSpan.FromHours(1)));
         Assert.Equal(TimeSpan.Zero, policy.Delay(1, TimeSpan.FromSeconds(-5)));

@@ -64,7 +64,8 @@ public sealed class EventChatMember : ChatMember
         _stop.Dispose();
     }
 
-    protected override async Task<AckedMessage> SendAsync(long counter, string text, CancellationToken cancellationToken)
+    protected override async Task<AckedMessage> SendAsync(
+        long counter, string text, CancellationToken cancellationToken)
     {
         var clientMessageId = $"{Context.RunId}-{Index}-{counter}";
         var answer = await Connection.InvokeAsync<SendAnswer>(

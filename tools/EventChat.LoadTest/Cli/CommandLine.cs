@@ -103,7 +103,8 @@ public sealed class CommandLine
         var value = Finite(name);
         return value >= min
             ? value
-            : throw new UsageException($"--{name} must be {min.ToString(CultureInfo.InvariantCulture)} or more, not '{Text(name)}'.");
+            : throw new UsageException(
+                $"--{name} must be {min.ToString(CultureInfo.InvariantCulture)} or more, not '{Text(name)}'.");
     }
 
     /// <summary>A finite number above zero.</summary>

@@ -24,7 +24,8 @@ public sealed class ApiClient : IDisposable
 
     public async Task RegisterAsync(string username, string password, CancellationToken cancellationToken)
     {
-        using var response = await PostWithRetryAsync("/api/auth/register", new { username, password }, cancellationToken);
+        using var response = await PostWithRetryAsync(
+            "/api/auth/register", new { username, password }, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Created && response.StatusCode != HttpStatusCode.Conflict)
         {
             throw await FailureAsync("register", response, cancellationToken);

@@ -27,7 +27,7 @@ public sealed class EdgeRotation(IReadOnlyList<ApiClient> apis)
         }
     }
 
-    /// <summary>An edge that cannot be reached or answers with an error, as opposed to the run being cancelled.</summary>
+    /// <summary>An edge that cannot be reached or answers with an error, not the run being cancelled.</summary>
     public static bool IsEdgeFailure(Exception exception) =>
         exception is HttpRequestException or IOException
         || (exception is TaskCanceledException { InnerException: TimeoutException });

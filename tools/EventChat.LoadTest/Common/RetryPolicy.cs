@@ -11,7 +11,7 @@ public sealed record RetryPolicy(int Attempts, TimeSpan FirstDelay, TimeSpan Max
     public static RetryPolicy Default { get; } =
         new(6, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(8), TimeSpan.FromSeconds(30));
 
-    /// <summary>The wait before try <paramref name="attempt"/> + 1, after try <paramref name="attempt"/> failed.</summary>
+    /// <summary>The wait after try number <paramref name="attempt"/> failed.</summary>
     public TimeSpan Delay(int attempt, TimeSpan? retryAfter)
     {
         if (retryAfter is { } asked)

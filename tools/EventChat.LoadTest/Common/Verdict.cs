@@ -8,7 +8,7 @@ public static class Verdict
 {
     public static string Describe(bool correct, string promise, long sent, long sendFailed, FailureReasons reasons)
     {
-        var outcome = correct ? $"correct: {promise}" : $"NOT correct: the checks found faults ({promise} failed)";
+        var outcome = correct ? $"correct: {promise}" : "NOT correct: the checks found faults (see the counts above)";
         if (sendFailed == 0)
         {
             return $"{outcome}; no send failed";

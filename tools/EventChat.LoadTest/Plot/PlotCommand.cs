@@ -145,7 +145,8 @@ public static class PlotCommand
             ?? throw new UsageException($"{file} holds no JSON result line.");
         try
         {
-            return JsonNode.Parse(json)?.AsObject() ?? throw new UsageException($"{file}: the result is not a JSON object.");
+            return JsonNode.Parse(json)?.AsObject()
+                ?? throw new UsageException($"{file}: the result is not a JSON object.");
         }
         catch (System.Text.Json.JsonException ex)
         {
