@@ -18,7 +18,12 @@ public static class Commands
         Run '<subcommand> --help' for its options. Results: a table on stdout, then one line of JSON (the last line).
         """;
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Error);
+
+    /// <summary>
+    /// Runs a subcommand; a usage error or a run that cannot go on is reported on <paramref name="error"/>.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter error)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
@@ -27,12 +32,13 @@ public static class Commands
         }
 
         using var cancel = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        void OnCancelKey(object? sender, ConsoleCancelEventArgs e)
         {
             e.Cancel = true;
             cancel.Cancel();
-        };
+        }
 
+        Console.CancelKeyPress += OnCancelKey;
         var rest = args[1..];
         try
         {
@@ -54,15 +60,19 @@ public static class Commands
         }
         catch (UsageException ex)
         {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            await error.WriteLineAsync($"error: {ex.Message}");
             return 2;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A run that cannot go on (an edge that does not answer, a file that cannot be written) ends with one
             // line that says why, not a stack trace; exit code 4 tells it apart from a bad command line.
-            await Console.Error.WriteLineAsync($"error: the run stopped: {ex.GetType().Name}: {ex.Message}");
+            await error.WriteLineAsync($"error: the run stopped: {ex.GetType().Name}: {ex.Message}");
             return 4;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= OnCancelKey;
         }
     }
 

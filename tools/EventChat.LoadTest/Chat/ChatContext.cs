@@ -18,6 +18,8 @@ public sealed class ChatContext(ChatSettings settings, Metrics metrics, string r
 
     public LatencyRecorder AckLatency { get; } = new();
 
+    public FailureReasons SendFailures { get; } = new();
+
     public IReadOnlyList<Guid> RoomIds { get; set; } = [];
 
     /// <summary>Client message ids the server refused after accepting them (<c>MessageRejected</c>).</summary>

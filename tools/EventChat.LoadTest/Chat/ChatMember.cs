@@ -72,10 +72,50 @@ public abstract class ChatMember(int index, int room, ChatContext context) : IAs
                     Context.AckLatency.Record(started, Stopwatch.GetTimestamp());
                 }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex)
             {
+                // Nothing cancels the send, so even a cancellation is a failure: the client gave the call up when
+                // its connection closed.
                 Context.Metrics.Add(Counter.SendFailed);
+                Context.SendFailures.Add(ex);
             }
+        }
+    }
+
+    /// <summary>
+    /// Records events that catch-up returned after a reconnect: they count as delivered, and as recovered,
+    /// never toward latency, order or duplicates.
+    /// </summary>
+    protected void OnRecovered(long stream, IEnumerable<(long Position, bool Posted)> events)
+    {
+        long recovered = 0;
+        lock (_gate)
+        {
+            if (!Streams.TryGetValue(stream, out var state))
+            {
+                state = new StreamState();
+                Streams[stream] = state;
+            }
+
+            foreach (var (position, posted) in events)
+            {
+                if (state.RecordRecovered(position, posted) && posted)
+                {
+                    recovered++;
+                }
+            }
+        }
+
+        Context.Metrics.Add(Counter.Delivered, recovered);
+        Context.Metrics.Add(Counter.Recovered, recovered);
+    }
+
+    /// <summary>The highest position seen of a stream, or <paramref name="floor"/> when nothing is seen yet.</summary>
+    protected long HighestSeen(long stream, long floor)
+    {
+        lock (_gate)
+        {
+            return Streams.TryGetValue(stream, out var state) ? Math.Max(state.Max, floor) : floor;
         }
     }
 

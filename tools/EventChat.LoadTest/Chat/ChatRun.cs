@@ -44,7 +44,7 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
                 {
                     for (var i = 0; i < settings.Users; i++)
                     {
-                        _members.Add(new ReferenceMember(i, i % settings.Rooms, context, EdgeOf(i), sockets));
+                        _members.Add(new ReferenceMember(i, i % settings.Rooms, context, settings.Urls[EdgeOf(i)], sockets));
                     }
                 }
 
@@ -67,7 +67,7 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
     }
 
     // Members of one room are spread over the edges, so fan-out crosses edges whenever there are several.
-    private Uri EdgeOf(int user) => settings.Urls[(user / settings.Rooms + user) % settings.Urls.Count];
+    private int EdgeOf(int user) => (user / settings.Rooms + user) % settings.Urls.Count;
 
     private async Task<string> SetUpEventChatAsync(
         ChatContext context, ApiClient[] apis, SocketPool sockets, CancellationToken cancellationToken)
@@ -88,7 +88,8 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
         for (var i = 0; i < settings.Users; i++)
         {
             var login = logins[i / settings.ConnectionsPerAccount];
-            _members.Add(new EventChatMember(i, i % settings.Rooms, context, EdgeOf(i), login.AccessToken, sockets));
+            _members.Add(new EventChatMember(
+                i, i % settings.Rooms, context, settings.Urls, EdgeOf(i), login.AccessToken, sockets));
         }
 
         return logins[0].AccessToken;
@@ -160,6 +161,10 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
         report.Add("rejected", _metrics.Get(Counter.Rejected));
         report.Add("deliveredTotal", _metrics.Get(Counter.Delivered));
         report.Add("droppedConnections", _metrics.Get(Counter.Dropped));
+        report.Add("reconnected", _metrics.Get(Counter.Reconnected));
+        report.Add("disconnectedAtEnd", live.OfType<EventChatMember>().Count(m => m.Reconnecting));
+        report.Add("recoveredAfterReconnect", _metrics.Get(Counter.Recovered));
+        report.Add("authRetries", apis.Sum(a => a.Retries));
         report.Add("drainSeconds", drainSeconds);
         _metrics.Latency.Total().AddTo(report, "latency");
         context.AckLatency.Total().AddTo(report, "ack");
@@ -167,6 +172,7 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
         if (!settings.Check)
         {
             report.Add("checked", false);
+            AddSendFailures(context, report, null);
             return 0;
         }
 
@@ -175,7 +181,20 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
             ? DeliveryChecks.CheckReference(live)
             : await DeliveryChecks.CheckEventChatAsync(live, context, apis[0], ownerToken!, cancellationToken);
         result.AddTo(report);
+        AddSendFailures(context, report, result.Faults == 0);
         return result.Faults > 0 ? 1 : 0;
+    }
+
+    private void AddSendFailures(ChatContext context, Report report, bool? correct)
+    {
+        var failures = context.SendFailures;
+        report.Add("sendFailedReasons", failures.Counts());
+        var sent = _metrics.Get(Counter.Sent);
+        var failed = _metrics.Get(Counter.SendFailed);
+        const string Promise = "no acknowledged message was lost, duplicated or out of order";
+        report.Verdict(correct is { } ok
+            ? Verdict.Describe(ok, Promise, sent, failed, failures)
+            : $"not checked (--check false); {failed} of {sent} sends failed");
     }
 
     private long[] Snapshot() =>

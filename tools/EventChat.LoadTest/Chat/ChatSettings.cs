@@ -64,20 +64,14 @@ public sealed record ChatSettings
         new("debug-reorder-every", "0", "test the checker: hold back every Nth delivery until after the next one"),
     ];
 
+    /// <summary>Reads and checks every option, so that a bad one is refused before anything connects.</summary>
     public static ChatSettings From(CommandLine line)
     {
-        var users = line.Count("users");
-        var rooms = line.Count("rooms");
-        var senders = line.Count("senders");
-        var rate = line.Number("rate");
-        if (users < 2 || rooms < 1 || rooms > users)
+        var users = line.Count("users", min: 2);
+        var rooms = line.Count("rooms", min: 1);
+        if (rooms > users)
         {
-            throw new UsageException("Need --users ≥ 2 and 1 ≤ --rooms ≤ --users.");
-        }
-
-        if (rate <= 0)
-        {
-            throw new UsageException("--rate must be above 0.");
+            throw new UsageException($"--rooms ({rooms}) must not be more than --users ({users}).");
         }
 
         var target = line.Text("target");
@@ -86,22 +80,23 @@ public sealed record ChatSettings
             throw new UsageException("--target is eventchat or reference.");
         }
 
+        var senders = line.Count("senders");
         return new ChatSettings
         {
-            Urls = line.List("urls").Select(Loopback.RequireLoopback).ToArray(),
+            Urls = Loopback.RequireUrls(line.List("urls")),
             Reference = target == "reference",
             Users = users,
             Rooms = rooms,
-            Senders = senders <= 0 ? users : Math.Min(senders, users),
-            Rate = rate,
+            Senders = senders == 0 ? users : Math.Min(senders, users),
+            Rate = line.Positive("rate"),
             Warmup = line.Number("warmup"),
-            Duration = line.Number("duration"),
+            Duration = line.Positive("duration"),
             Drain = line.Number("drain"),
-            ConnectionsPerAccount = Math.Max(1, line.Count("connections-per-account")),
-            SetupConcurrency = Math.Max(1, line.Count("setup-concurrency")),
+            ConnectionsPerAccount = line.Count("connections-per-account", min: 1),
+            SetupConcurrency = line.Count("setup-concurrency", min: 1),
             TextBytes = line.Count("text-bytes"),
-            Check = bool.Parse(line.Text("check")),
-            Csv = line.Optional("csv"),
+            Check = line.Boolean("check"),
+            Csv = line.WritableFile("csv"),
             SourceIps = line.List("source-ips").Select(Loopback.RequireLoopbackAddress).ToArray(),
             DebugDropEvery = line.Whole("debug-drop-every"),
             DebugDuplicateEvery = line.Whole("debug-duplicate-every"),

@@ -80,34 +80,86 @@ public sealed class CommandLine
         _values.TryGetValue(name, out var value) && value.Length > 0 ? value
             : string.IsNullOrEmpty(Spec(name).Default) ? null : Spec(name).Default;
 
-    public int Count(string name) => (int)Whole(name);
+    /// <summary>A whole number that fits an <see cref="int"/> and is at least <paramref name="min"/>.</summary>
+    public int Count(string name, int min = 0) => (int)Whole(name, min, int.MaxValue);
 
-    public long Whole(string name)
+    /// <summary>A whole number that is at least <paramref name="min"/>.</summary>
+    public long Whole(string name, long min = 0, long max = long.MaxValue)
     {
         var text = Text(name);
-        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new UsageException($"--{name} must be a whole number, not '{text}'.");
+        }
+
+        return value >= min && value <= max
             ? value
-            : throw new UsageException($"--{name} must be a whole number, not '{text}'.");
+            : throw new UsageException($"--{name} must be {Range(min, max)}, not '{text}'.");
     }
 
-    public double Number(string name)
+    /// <summary>A finite number that is at least <paramref name="min"/>: NaN and infinities are refused.</summary>
+    public double Number(string name, double min = 0)
     {
-        var text = Text(name);
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+        var value = Finite(name);
+        return value >= min
             ? value
-            : throw new UsageException($"--{name} must be a number, not '{text}'.");
+            : throw new UsageException(
+                $"--{name} must be {min.ToString(CultureInfo.InvariantCulture)} or more, not '{Text(name)}'.");
     }
+
+    /// <summary>A finite number above zero.</summary>
+    public double Positive(string name)
+    {
+        var value = Finite(name);
+        return value > 0 ? value : throw new UsageException($"--{name} must be above 0, not '{Text(name)}'.");
+    }
+
+    /// <summary><c>true</c> or <c>false</c>.</summary>
+    public bool Boolean(string name) => ParseBool(name, Text(name));
 
     public bool Flag(string name)
     {
         Spec(name);
-        return _values.TryGetValue(name, out var value) && bool.Parse(value);
+        return _values.TryGetValue(name, out var value) && ParseBool(name, value);
     }
 
     public bool FlagDefaultOn(string name)
     {
         Spec(name);
-        return !_values.TryGetValue(name, out var value) || bool.Parse(value);
+        return !_values.TryGetValue(name, out var value) || ParseBool(name, value);
+    }
+
+    /// <summary>
+    /// An optional file to write, opened once here so that a missing directory or a read-only place is refused
+    /// before the run starts rather than after minutes of set-up.
+    /// </summary>
+    public string? WritableFile(string name)
+    {
+        var path = Optional(name);
+        if (path is null)
+        {
+            return null;
+        }
+
+        var existed = File.Exists(path);
+        try
+        {
+            using (new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
+            {
+            }
+
+            if (!existed)
+            {
+                File.Delete(path);
+            }
+
+            return path;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException
+                                       or NotSupportedException)
+        {
+            throw new UsageException($"--{name}: cannot write '{path}': {ex.Message}");
+        }
     }
 
     public IReadOnlyList<string> List(string name) =>
@@ -126,6 +178,25 @@ public sealed class CommandLine
             var def = string.IsNullOrEmpty(spec.Default) ? string.Empty : $" (default {spec.Default})";
             writer.WriteLine($"  {left,-26} {spec.Help}{def}");
         }
+    }
+
+    private static string Range(long min, long max) =>
+        max == long.MaxValue
+            ? $"{min.ToString(CultureInfo.InvariantCulture)} or more"
+            : $"from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}";
+
+    private static bool ParseBool(string name, string value) =>
+        bool.TryParse(value, out var result)
+            ? result
+            : throw new UsageException($"--{name} must be true or false, not '{value}'.");
+
+    private double Finite(string name)
+    {
+        var text = Text(name);
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+               && double.IsFinite(value)
+            ? value
+            : throw new UsageException($"--{name} must be a finite number, not '{text}'.");
     }
 
     private OptionSpec Spec(string name) =>

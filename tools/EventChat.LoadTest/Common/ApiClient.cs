@@ -8,18 +8,24 @@ namespace EventChat.LoadTest.Common;
 public sealed class ApiClient : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly RetryPolicy _retry;
+    private long _retries;
 
-    public ApiClient(Uri baseUrl, HttpMessageHandler handler)
+    public ApiClient(Uri baseUrl, HttpMessageHandler handler, RetryPolicy? retry = null)
     {
         _http = new HttpClient(handler, disposeHandler: false) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        _retry = retry ?? RetryPolicy.Default;
     }
 
     public Uri BaseUrl => _http.BaseAddress!;
 
+    /// <summary>How many registration and login calls were tried again after a 503 or 429.</summary>
+    public long Retries => Interlocked.Read(ref _retries);
+
     public async Task RegisterAsync(string username, string password, CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsJsonAsync(
-            "/api/auth/register", new { username, password }, Json.Web, cancellationToken);
+        using var response = await PostWithRetryAsync(
+            "/api/auth/register", new { username, password }, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Created && response.StatusCode != HttpStatusCode.Conflict)
         {
             throw await FailureAsync("register", response, cancellationToken);
@@ -28,8 +34,7 @@ public sealed class ApiClient : IDisposable
 
     public async Task<LoginAnswer> LoginAsync(string username, string password, CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsJsonAsync(
-            "/api/auth/login", new { username, password }, Json.Web, cancellationToken);
+        using var response = await PostWithRetryAsync("/api/auth/login", new { username, password }, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw await FailureAsync("login", response, cancellationToken);
@@ -113,6 +118,36 @@ public sealed class ApiClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// Posts, and posts again while the edge answers 503 or 429, within the retry policy: an edge that is starting,
+    /// or shedding the password-hashing load of many registrations at once, should slow the set-up, not end the run.
+    /// </summary>
+    private async Task<HttpResponseMessage> PostWithRetryAsync(
+        string path, object body, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await _http.PostAsJsonAsync(path, body, Json.Web, cancellationToken);
+            if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests)
+                || attempt >= _retry.Attempts)
+            {
+                return response;
+            }
+
+            var delay = _retry.Delay(attempt, RetryAfter(response));
+            response.Dispose();
+            Interlocked.Increment(ref _retries);
+            await Task.Delay(delay, cancellationToken);
+        }
+    }
+
+    private static TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow,
+        _ => null,
+    };
 
     private async Task<T> GetAsync<T>(string token, string path, CancellationToken cancellationToken)
     {

@@ -22,6 +22,12 @@ public sealed record RoomEventView(
 
 public sealed record EventPage(IReadOnlyList<RoomEventView> Events, long LastSeq, bool HasMore);
 
+public sealed record SyncRequest(string RoomId, long AfterSeq);
+
+/// <summary>One room's entry of a <c>Sync</c> answer.</summary>
+public sealed record SyncPage(
+    Guid RoomId, IReadOnlyList<RoomEventView> Events, long LastSeq, bool HasMore, string? Error);
+
 public sealed record Rejection(Guid RoomId, string? ClientMessageId, Guid? MessageId, string? Reason, string? Request);
 
 public static class Json

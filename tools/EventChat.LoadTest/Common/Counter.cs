@@ -11,4 +11,6 @@ public enum Counter
     Rejected,
     Persisted,
     Dropped,
+    Reconnected,
+    Recovered,
 }

@@ -22,6 +22,12 @@ public static class Loopback
         return uri;
     }
 
+    /// <summary>At least one URL, each of them loopback.</summary>
+    public static IReadOnlyList<Uri> RequireUrls(IReadOnlyList<string> urls) =>
+        urls.Count > 0
+            ? urls.Select(RequireLoopback).ToArray()
+            : throw new Cli.UsageException("--urls needs at least one URL.");
+
     public static IPAddress RequireLoopbackAddress(string text) =>
         IPAddress.TryParse(text, out var address) && IPAddress.IsLoopback(address)
             ? address

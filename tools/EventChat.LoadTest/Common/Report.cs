@@ -12,6 +12,7 @@ public sealed class Report
 {
     private readonly List<KeyValuePair<string, JsonNode?>> _rows = [];
     private readonly List<string> _notes = [];
+    private readonly List<string> _verdicts = [];
 
     public void Add(string key, long value) => _rows.Add(new(key, JsonValue.Create(value)));
 
@@ -22,7 +23,22 @@ public sealed class Report
 
     public void Add(string key, bool value) => _rows.Add(new(key, JsonValue.Create(value)));
 
+    /// <summary>Counts by reason, as a JSON object and as one indented table row per reason.</summary>
+    public void Add(string key, IReadOnlyList<KeyValuePair<string, long>> counts)
+    {
+        var json = new JsonObject();
+        foreach (var (reason, count) in counts)
+        {
+            json[reason] = count;
+        }
+
+        _rows.Add(new(key, json));
+    }
+
     public void Note(string note) => _notes.Add(note);
+
+    /// <summary>A line printed under the table, before the notes: the run's outcome in words.</summary>
+    public void Verdict(string verdict) => _verdicts.Add(verdict);
 
     public void Write(TextWriter writer)
     {
@@ -32,7 +48,23 @@ public sealed class Report
         writer.WriteLine($"{new string('-', width)}  {new string('-', 20)}");
         foreach (var (key, value) in _rows)
         {
+            if (value is JsonObject counts)
+            {
+                writer.WriteLine($"{key.PadRight(width)}  {(counts.Count == 0 ? "none" : string.Empty)}");
+                foreach (var (reason, count) in counts)
+                {
+                    writer.WriteLine($"{string.Empty.PadRight(width)}  {Format(count),8}  {reason}");
+                }
+
+                continue;
+            }
+
             writer.WriteLine($"{key.PadRight(width)}  {Format(value)}");
+        }
+
+        foreach (var verdict in _verdicts)
+        {
+            writer.WriteLine($"verdict: {verdict}");
         }
 
         foreach (var note in _notes)

@@ -30,6 +30,13 @@ public static class PlotCommand
             throw new UsageException("Give one or more result JSON or CSV files.");
         }
 
+        foreach (var file in files)
+        {
+            RequireReadable(file);
+        }
+
+        var output = line.WritableFile("out");
+
         var kind = line.Text("kind");
         if (kind == "auto")
         {
@@ -45,7 +52,7 @@ public static class PlotCommand
             "timeseries" => TimeSeries(files, line.List("columns"), line.Optional("title")),
             _ => throw new UsageException("--kind is auto, latency, memory or timeseries."),
         };
-        var output = line.Optional("out") ?? $"plot-{kind}.png";
+        output ??= $"plot-{kind}.png";
         using (var stream = File.Create(output))
         {
             PngWriter.Write(stream, canvas);
@@ -114,6 +121,19 @@ public static class PlotCommand
         return LinePlot.Render(title ?? "figures over time", "elapsed (s)", string.Join(", ", columns), series);
     }
 
+    private static void RequireReadable(string file)
+    {
+        try
+        {
+            using var stream = File.OpenRead(file);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException
+                                       or NotSupportedException)
+        {
+            throw new UsageException($"cannot read '{file}': {ex.Message}");
+        }
+    }
+
     private static JsonObject ReadResult(string file)
     {
         if (file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
@@ -123,7 +143,15 @@ public static class PlotCommand
 
         var json = File.ReadLines(file).LastOrDefault(l => l.TrimStart().StartsWith('{'))
             ?? throw new UsageException($"{file} holds no JSON result line.");
-        return JsonNode.Parse(json)?.AsObject() ?? throw new UsageException($"{file}: the result is not a JSON object.");
+        try
+        {
+            return JsonNode.Parse(json)?.AsObject()
+                ?? throw new UsageException($"{file}: the result is not a JSON object.");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new UsageException($"{file}: the last JSON line does not parse: {ex.Message}");
+        }
     }
 
     private static double Number(JsonObject result, string field) =>

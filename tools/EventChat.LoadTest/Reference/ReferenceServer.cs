@@ -24,7 +24,8 @@ public static class ReferenceServer
 
     public static async Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken)
     {
-        var urls = line.List("urls").Select(Loopback.RequireLoopback).ToArray();
+        var urls = Loopback.RequireUrls(line.List("urls"));
+        var seconds = line.Number("duration");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(urls.Select(u => u.ToString()).ToArray());
@@ -49,7 +50,6 @@ public static class ReferenceServer
 
         await app.StartAsync(cancellationToken);
         await Console.Error.WriteLineAsync($"reference server listening on {string.Join(", ", urls.Select(u => u.ToString()))}");
-        var seconds = line.Number("duration");
 
         // The host turns SIGTERM into ApplicationStopping; Ctrl+C arrives through cancellationToken.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(

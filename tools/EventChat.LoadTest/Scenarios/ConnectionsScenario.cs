@@ -30,11 +30,15 @@ public static class ConnectionsScenario
 
     public static async Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken)
     {
-        var urls = line.List("urls").Select(Loopback.RequireLoopback).ToArray();
-        var count = line.Count("connections");
-        var perAccount = Math.Max(1, line.Count("connections-per-account"));
-        var concurrency = Math.Max(1, line.Count("setup-concurrency"));
+        // Every option is read here, before anything connects, so a bad one costs no set-up.
+        var urls = Loopback.RequireUrls(line.List("urls"));
+        var count = line.Count("connections", min: 1);
+        var perAccount = line.Count("connections-per-account", min: 1);
+        var concurrency = line.Count("setup-concurrency", min: 1);
         var settle = TimeSpan.FromSeconds(line.Number("settle"));
+        var hold = TimeSpan.FromSeconds(line.Number("hold"));
+        var forceGc = line.FlagDefaultOn("force-gc");
+        var csv = line.WritableFile("csv");
         var pids = line.List("edge-pids").Select(ParsePid).ToArray();
         using var sockets = new SocketPool(line.List("source-ips").Select(Loopback.RequireLoopbackAddress).ToArray());
         var apis = urls.Select(u => new ApiClient(u, sockets.Next())).ToArray();
@@ -50,7 +54,6 @@ public static class ConnectionsScenario
         var logins = await Accounts.CreateAsync(apis, runId, accounts, 8, cancellationToken);
         report.Add("accounts", accounts);
 
-        var forceGc = line.FlagDefaultOn("force-gc");
         var collected = true;
         async Task<long?[]> ReadRssAsync()
         {
@@ -68,7 +71,7 @@ public static class ConnectionsScenario
         var stopping = false;
         var failed = 0;
         string? firstError = null;
-        var progress = new Progress(metrics, line.Optional("csv"), () => RssExtras(pids));
+        var progress = new Progress(metrics, csv, () => RssExtras(pids));
         var started = Stopwatch.GetTimestamp();
         progress.Phase = "open";
         await Parallel.ForEachAsync(
@@ -76,7 +79,7 @@ public static class ConnectionsScenario
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (i, ct) =>
             {
-                var connection = HubConnector.Create(urls[i % urls.Length], logins[i / perAccount].AccessToken, sockets);
+                var connection = HubConnector.Create(urls[i % urls.Count], logins[i / perAccount].AccessToken, sockets);
                 connection.Closed += _ =>
                 {
                     if (!Volatile.Read(ref stopping))
@@ -104,7 +107,7 @@ public static class ConnectionsScenario
         var opened = metrics.Get(Counter.Connections);
 
         progress.Phase = "hold";
-        await Task.Delay(TimeSpan.FromSeconds(line.Number("hold")), cancellationToken);
+        await Task.Delay(hold, cancellationToken);
         var rssAfter = pids.Length > 0 ? await ReadRssAsync() : [];
         var stillOpen = metrics.Get(Counter.Connections);
 

@@ -37,21 +37,15 @@ public static class PersistScenario
 
     public static async Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken)
     {
-        var urls = line.List("urls").Select(Loopback.RequireLoopback).ToArray();
-        var postgres = line.Optional("postgres");
-        if (postgres is not null)
-        {
-            // Checked before anything is sent, so a wrong connection string costs no run.
-            var host = new NpgsqlConnectionStringBuilder(postgres).Host ?? string.Empty;
-            Loopback.RequireLoopback($"http://{(host == "localhost" ? "127.0.0.1" : host)}/");
-        }
-
-        var senders = Math.Max(1, line.Count("senders"));
-        var inflight = Math.Max(1, line.Count("inflight"));
-        var roomCount = Math.Clamp(line.Count("rooms"), 1, senders);
-        var concurrency = Math.Max(1, line.Count("setup-concurrency"));
-        using var sockets = new SocketPool(line.List("source-ips").Select(Loopback.RequireLoopbackAddress).ToArray());
+        var settings = PersistSettings.From(line);
+        var urls = settings.Urls;
+        var senders = settings.Senders;
+        var inflight = settings.Inflight;
+        var roomCount = settings.Rooms;
+        var concurrency = settings.SetupConcurrency;
+        using var sockets = new SocketPool(settings.SourceIps);
         var apis = urls.Select(u => new ApiClient(u, sockets.Next())).ToArray();
+        var edges = new EdgeRotation(apis);
         var metrics = new Metrics();
         var report = new Report();
         var runId = Accounts.NewRunId();
@@ -70,8 +64,17 @@ public static class PersistScenario
             rooms[r] = (await apis[0].CreateRoomAsync(owner, $"persist {runId} {r}", cancellationToken)).RoomId;
         }
 
-        var connections = new HubConnection[senders];
         var rejected = new ConcurrentDictionary<string, byte>();
+        void OnRejected(HubConnection connection) =>
+            connection.On<Rejection>("MessageRejected", r =>
+            {
+                if (r.Request == "send" && r.ClientMessageId is { } id && rejected.TryAdd(id, 0))
+                {
+                    metrics.Add(Counter.Rejected);
+                }
+            });
+
+        var connections = new PersistSender[senders];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, senders),
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
@@ -83,55 +86,67 @@ public static class PersistScenario
                     await api.JoinRoomAsync(logins[i].AccessToken, rooms[i % roomCount], ct);
                 }
 
-                var connection = HubConnector.Create(api.BaseUrl, logins[i].AccessToken, sockets);
-                connection.On<Rejection>("MessageRejected", r =>
-                {
-                    if (r.Request == "send" && r.ClientMessageId is { } id && rejected.TryAdd(id, 0))
-                    {
-                        metrics.Add(Counter.Rejected);
-                    }
-                });
-                await connection.StartAsync(ct);
-                connections[i] = connection;
-                metrics.Add(Counter.Connections);
+                var sender = new PersistSender(i, urls, logins[i].AccessToken, sockets, metrics, OnRejected);
+                await sender.StartAsync(ct);
+                connections[i] = sender;
             });
 
-        var baseline = await LastSeqsAsync(apis[0], owner, rooms, cancellationToken);
+        var baseline = await edges.CallAsync(api => LastSeqsAsync(api, owner, rooms, cancellationToken));
         var acked = new ConcurrentBag<(int Room, Guid MessageId, string ClientMessageId)>();
+        var failures = new FailureReasons();
         var ackLatency = new LatencyRecorder();
         long persistedAtStart = 0;
         long persistedAtEnd = 0;
         using var stopPolling = new CancellationTokenSource();
-        var progress = new Progress(metrics, line.Optional("csv"));
-        var polling = PollAsync(apis[0], owner, rooms, baseline, metrics, stopPolling.Token);
+        var progress = new Progress(metrics, settings.Csv);
+        var poller = new LastSeqPoller(edges, owner, rooms, baseline, metrics);
+        var polling = poller.RunAsync(stopPolling.Token);
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         progress.Phase = "send";
         var sendStarted = Stopwatch.GetTimestamp();
-        var maxRate = line.Number("max-rate");
+        var maxRate = settings.MaxRate;
         var pace = maxRate > 0 ? TimeSpan.FromSeconds(senders * inflight / maxRate) : TimeSpan.Zero;
         var loops = Enumerable.Range(0, senders * inflight).Select(k => Task.Run(async () =>
         {
             var i = k % senders;
             var room = i % roomCount;
             long n = 0;
+            var backoff = TimeSpan.Zero;
             var next = Stopwatch.GetElapsedTime(0) + (pace * Random.Shared.NextDouble());
             while (!stopSending.IsCancellationRequested)
             {
-                if (pace > TimeSpan.Zero)
+                try
                 {
-                    var wait = next - Stopwatch.GetElapsedTime(0);
-                    next += pace;
-                    if (wait > TimeSpan.Zero)
+                    // After a failed send, wait a little longer each time, so a sender whose every call fails
+                    // (a refusal, a dead edge) does not spin; a success resets the wait.
+                    if (backoff > TimeSpan.Zero)
                     {
-                        try
+                        await Task.Delay(backoff, stopSending.Token);
+                    }
+
+                    if (pace > TimeSpan.Zero)
+                    {
+                        var wait = next - Stopwatch.GetElapsedTime(0);
+                        next += pace;
+                        if (wait > TimeSpan.Zero)
                         {
                             await Task.Delay(wait, stopSending.Token);
                         }
-                        catch (OperationCanceledException)
-                        {
-                            break;
-                        }
                     }
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                HubConnection connection;
+                try
+                {
+                    connection = await connections[i].ConnectedAsync(stopSending.Token);
+                }
+                catch (OperationCanceledException) when (stopSending.IsCancellationRequested)
+                {
+                    break;
                 }
 
                 var clientMessageId = $"{runId}-{k}-{++n}";
@@ -139,21 +154,26 @@ public static class PersistScenario
                 metrics.Add(Counter.Sent);
                 try
                 {
-                    var answer = await connections[i].InvokeAsync<SendAnswer>(
+                    // Never cancelled by the run: an acknowledgement on its way is waited for, so a send that
+                    // throws failed on the server or with its connection, and is not acknowledged.
+                    var answer = await connection.InvokeAsync<SendAnswer>(
                         "SendMessage", rooms[room], clientMessageId, $"persist {k} {n}", CancellationToken.None);
                     acked.Add((room, answer.MessageId, clientMessageId));
                     metrics.Add(Counter.Acked);
                     ackLatency.Record(started, Stopwatch.GetTimestamp());
+                    backoff = TimeSpan.Zero;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex)
                 {
                     metrics.Add(Counter.SendFailed);
+                    failures.Add(ex);
+                    backoff = SendBackoff(backoff);
                 }
             }
         })).ToList();
 
         persistedAtStart = metrics.Get(Counter.Persisted);
-        await Task.Delay(TimeSpan.FromSeconds(line.Number("duration")), cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(settings.Duration), cancellationToken);
         persistedAtEnd = metrics.Get(Counter.Persisted);
         var sendSeconds = Stopwatch.GetElapsedTime(sendStarted).TotalSeconds;
         var ackedInWindow = metrics.Get(Counter.Acked);
@@ -162,7 +182,7 @@ public static class PersistScenario
 
         progress.Phase = "drain";
         var drainStarted = Stopwatch.GetTimestamp();
-        var drainLimit = TimeSpan.FromSeconds(line.Number("drain"));
+        var drainLimit = TimeSpan.FromSeconds(settings.Drain);
         while (metrics.Get(Counter.Persisted) < acked.Count - rejected.Count
                && Stopwatch.GetElapsedTime(drainStarted) < drainLimit)
         {
@@ -171,11 +191,13 @@ public static class PersistScenario
 
         var drainSeconds = Stopwatch.GetElapsedTime(drainStarted).TotalSeconds;
         var caughtUp = metrics.Get(Counter.Persisted) >= acked.Count - rejected.Count;
-        var final = await LastSeqsAsync(apis[0], owner, rooms, cancellationToken);
-        var persistedTotal = final.Zip(baseline, (a, b) => a - b).Sum();
         await stopPolling.CancelAsync();
         await polling;
+        var final = await edges.CallAsync(api => LastSeqsAsync(api, owner, rooms, cancellationToken));
+        var persistedTotal = final.Zip(baseline, (a, b) => a - b).Sum();
         await progress.DisposeAsync();
+        var reconnects = connections.Sum(c => c.Reconnects);
+        var reconnectFailures = connections.Sum(c => c.ReconnectFailures);
         await Parallel.ForEachAsync(connections, (c, _) => c.DisposeAsync());
 
         report.Add("sendSeconds", sendSeconds);
@@ -183,6 +205,11 @@ public static class PersistScenario
         report.Add("ackedTotal", acked.Count);
         report.Add("sendFailed", metrics.Get(Counter.SendFailed));
         report.Add("rejected", rejected.Count);
+        report.Add("droppedConnections", metrics.Get(Counter.Dropped));
+        report.Add("reconnects", reconnects);
+        report.Add("reconnectsFailed", reconnectFailures);
+        report.Add("pollFailures", poller.Failures);
+        report.Add("authRetries", apis.Sum(a => a.Retries));
         report.Add("ackedPerSec", ackedInWindow / sendSeconds);
         report.Add("persistedPerSecDuringSend", (persistedAtEnd - persistedAtStart) / sendSeconds);
         report.Add("persistedTotal", persistedTotal);
@@ -192,20 +219,24 @@ public static class PersistScenario
         report.Add("persistedPerSecSustained", persistedTotal / (sendSeconds + drainSeconds));
         ackLatency.Total().AddTo(report, "ack");
 
-        report.Add("checkedVia", postgres is null ? "history-api" : "postgres");
-        var (stored, missing, duplicated) = postgres is null
-            ? await CheckHistoryAsync(apis[0], owner, rooms, acked, cancellationToken)
-            : await CheckPostgresAsync(postgres, rooms, acked, cancellationToken);
+        report.Add("checkedVia", settings.Postgres is null ? "history-api" : "postgres");
+        var (stored, missing, duplicated) = settings.Postgres is null
+            ? await edges.CallAsync(api => CheckHistoryAsync(api, owner, rooms, acked, cancellationToken))
+            : await CheckPostgresAsync(settings.Postgres, rooms, acked, cancellationToken);
         foreach (var api in apis)
         {
             api.Dispose();
         }
 
         var unrejectedMissing = missing.Count(id => !rejected.ContainsKey(id));
+        var correct = unrejectedMissing == 0 && duplicated == 0;
         report.Add("storedMessages", stored);
         report.Add("ackedMissing", unrejectedMissing);
         report.Add("ackedDuplicated", duplicated);
-        report.Add("correct", unrejectedMissing == 0 && duplicated == 0);
+        report.Add("correct", correct);
+        report.Add("sendFailedReasons", failures.Counts());
+        report.Verdict(Verdict.Describe(correct, "every acknowledged message is stored exactly once",
+            metrics.Get(Counter.Sent), metrics.Get(Counter.SendFailed), failures));
         if (!caughtUp)
         {
             report.Note(
@@ -214,11 +245,23 @@ public static class PersistScenario
                 "lower --max-rate");
         }
 
+        if (poller.Failures > 0)
+        {
+            report.Note($"{poller.Failures} lastSeq polls failed; the persisted rate skips those half-seconds");
+        }
+
         report.Write(Console.Out);
         return duplicated > 0 ? 1 : unrejectedMissing == 0 ? 0 : caughtUp ? 1 : 3;
     }
 
-    private static async Task<long[]> LastSeqsAsync(
+    private static TimeSpan SendBackoff(TimeSpan previous)
+    {
+        var doubled = previous == TimeSpan.Zero ? TimeSpan.FromMilliseconds(50) : previous * 2;
+        return doubled > TimeSpan.FromSeconds(2) ? TimeSpan.FromSeconds(2) : doubled;
+    }
+
+    /// <summary>Each room's lastSeq, read one after the other from one edge.</summary>
+    public static async Task<long[]> LastSeqsAsync(
         ApiClient api, string token, Guid[] rooms, CancellationToken cancellationToken)
     {
         var seqs = new long[rooms.Length];
@@ -228,28 +271,6 @@ public static class PersistScenario
         }
 
         return seqs;
-    }
-
-    /// <summary>
-    /// After the senders joined, only posted messages take a <c>seq</c>, so the growth of the rooms' lastSeq is
-    /// the number of messages stored.
-    /// </summary>
-    private static async Task PollAsync(
-        ApiClient api, string token, Guid[] rooms, long[] baseline, Metrics metrics, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(500));
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
-            {
-                var seqs = await LastSeqsAsync(api, token, rooms, cancellationToken);
-                metrics.Set(Counter.Persisted, seqs.Zip(baseline, (a, b) => a - b).Sum());
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Sending and draining are over.
-        }
     }
 
     private static async Task<(long Stored, List<string> Missing, long Duplicated)> CheckHistoryAsync(
