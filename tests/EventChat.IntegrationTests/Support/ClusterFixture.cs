@@ -29,7 +29,11 @@ public sealed class ClusterFixture : IAsyncLifetime
         ["notifications"] = "notifications,retention",
     };
 
-    private readonly string _runId = $"t{DateTime.UtcNow:HHmmss}{RandomNumberGenerator.GetHexString(6).ToLowerInvariant()}";
+    // The test process's id is part of the run's name, so that a later run can tell a killed run's leftovers (a
+    // database, a virtual host, Redis keys) from those of a run still going, and remove them.
+    private const string RunPrefix = "r";
+    private readonly string _runId =
+        $"{RunPrefix}{Environment.ProcessId}x{RandomNumberGenerator.GetHexString(6).ToLowerInvariant()}";
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
     private readonly Dictionary<string, ManagedProcess> _processes = [];
     private RabbitMqAdmin? _rabbit;
@@ -77,6 +81,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         await CreateDatabaseAsync();
         _rabbit = new RabbitMqAdmin(Services.RabbitMqManagement);
+        await RemoveLeftoversOfKilledRunsAsync();
         await _rabbit.CreateVirtualHostAsync(VirtualHost);
         await CheckRedisAsync();
 
@@ -128,22 +133,46 @@ public sealed class ClusterFixture : IAsyncLifetime
 
         if (_rabbit is not null)
         {
-            await _rabbit.DeleteVirtualHostAsync(VirtualHost);
+            await RemoveRunAsync(_runId);
             _rabbit.Dispose();
         }
+    }
+
+    private async Task RemoveRunAsync(string runId)
+    {
+        await _rabbit!.DeleteVirtualHostAsync($"eventchat-{runId}");
 
         await using var admin = new NpgsqlConnection(Services.PostgresAdmin);
         await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", admin);
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"eventchat_{runId}\" WITH (FORCE)", admin);
         await drop.ExecuteNonQueryAsync();
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(Services.Redis);
         var server = redis.GetServers()[0];
-        var keys = server.Keys(pattern: $"{_runId}:*").ToArray();
+        var keys = server.Keys(pattern: $"{runId}:*").ToArray();
         if (keys.Length > 0)
         {
             await redis.GetDatabase().KeyDeleteAsync(keys);
         }
+    }
+
+    /// <summary>Removes what runs whose test process is gone (killed, so they never cleaned up) left behind.</summary>
+    private async Task RemoveLeftoversOfKilledRunsAsync()
+    {
+        foreach (var vhost in await _rabbit!.VirtualHostsAsync())
+        {
+            var runId = vhost.StartsWith("eventchat-" + RunPrefix, StringComparison.Ordinal) ? vhost["eventchat-".Length..] : null;
+            if (runId is not null && runId != _runId && OwnerIsGone(runId))
+            {
+                await RemoveRunAsync(runId);
+            }
+        }
+    }
+
+    private static bool OwnerIsGone(string runId)
+    {
+        var pid = runId[RunPrefix.Length..].Split('x')[0];
+        return int.TryParse(pid, out var id) && !Directory.Exists($"/proc/{id}");
     }
 
     private static NpgsqlCommand Command(string sql, NpgsqlConnection db, (string Name, object Value)[] parameters)

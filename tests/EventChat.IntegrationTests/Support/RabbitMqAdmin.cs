@@ -38,6 +38,12 @@ public sealed class RabbitMqAdmin : IDisposable
             .EnsureSuccessStatusCode();
     }
 
+    public async Task<IReadOnlyList<string>> VirtualHostsAsync()
+    {
+        var vhosts = await _http.GetFromJsonAsync<JsonElement>("api/vhosts?columns=name");
+        return [.. vhosts.EnumerateArray().Select(v => v.GetProperty("name").GetString()!)];
+    }
+
     public async Task DeleteVirtualHostAsync(string vhost) =>
         await _http.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(vhost)}");
 
