@@ -146,7 +146,7 @@ public static class ConnectionsScenario
         return failed > 0 || metrics.Get(Counter.Dropped) > 0 ? 1 : 0;
     }
 
-    private static int ParsePid(string text) =>
+    internal static int ParsePid(string text) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
             out var pid) && ProcessMemory.ReadRssBytes(pid) is not null
             ? pid
