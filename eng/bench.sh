@@ -555,13 +555,16 @@ run_connections_split() {
   read -r -a before < <(edge_rss_after_gc "$base.rss-before.out")
   read -r -a already < <(established_per_edge)
   TOOL_PIDS=()
-  local counts=()
+  # The processes share the tool's usual 32 connects in flight: more starve the edges of CPU on a small machine
+  # until handshakes time out.
+  local counts=() concurrency=$((32 / processes))
+  ((concurrency >= 4)) || concurrency=4
   for ((p = 1; p <= processes; p++)); do
     counts+=($((p < processes ? per : size - per * (processes - 1))))
     # The tools hold past the script's readings, which start only once the slowest process is open; a tool
     # that ends before them stops the run, so the margin never silently shortens the hold.
     local args=(connections --urls "$urls" --connections "${counts[p - 1]}" --connections-per-account "$IDLE_CPA"
-      --hold $((HOLD + 90)) --source-ips "$SOURCE_IPS" --csv "$base.p$p.csv")
+      --hold $((HOLD + 90)) --setup-concurrency "$concurrency" --source-ips "$SOURCE_IPS" --csv "$base.p$p.csv")
     printf '%s %s\n' "${LT#"$REPO_ROOT"/}" "${args[*]}" >>"$RESULTS/commands.txt"
     "$LT" "${args[@]}" >"$base.p$p.out" 2>"$base.p$p.err" </dev/null &
     TOOL_PIDS+=($!)
