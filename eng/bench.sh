@@ -3,15 +3,19 @@
 #
 #   eng/bench.sh                  every scenario BENCH_RUNS times (default 3), about 30 minutes
 #   BENCH_QUICK=1 eng/bench.sh    one run each at small sizes, to try the script (under 8 minutes)
-#   BENCH_FULL=1 eng/bench.sh     the issue's sizes: persist for 5 minutes, the most idle connections
-#                                 two edges can hold, held for 10 minutes (well over an hour)
+#   BENCH_FULL=1 eng/bench.sh     the issue's sizes: persist for 5 minutes, 100,000 idle connections over six
+#                                 edges from seven tool processes, held for 10 minutes (well over an hour)
 #   eng/bench.sh --report DIR     only writes the report again from an earlier run's results in DIR
 #
-# Brings the cluster up (eng/cluster.sh up, with the flood limit raised), runs the scenarios against both
-# edges and the same chat settings against the tool's bare reference server, takes the median of every
-# figure, and brings the cluster down again, also on failure. Run as root, from any directory.
+# Brings the cluster up (eng/cluster.sh up, with the flood limit raised), runs the chat scenarios against
+# edges 1 and 2 and the same chat settings against the tool's bare reference server, the idle connections
+# against every edge, takes the median of every figure, and brings the cluster down again, also on failure.
+# Run as root, from any directory.
 #
-# Settings (environment): BENCH_RUNS, BENCH_FANOUT_SENDERS, BENCH_PERSIST_SENDERS,
+# Settings (environment): BENCH_SCENARIOS (a subset of "connections chat ladder fanout persist"; a subset
+# rewrites only its own sections of docs/benchmarks.md), BENCH_EDGES (2; 6 in full mode),
+# BENCH_EDGE_ADDRESSES (the loopback addresses each edge listens on), BENCH_RUNS, BENCH_FANOUT_SENDERS,
+# BENCH_PERSIST_SENDERS, BENCH_MAX_SOCKETS_PER_TOOL (connections per tool process, 15000),
 # BENCH_RESULTS (where each run's stdout, stderr, CSV and JSON go;
 # default /tmp/eventchat-bench/<timestamp>), BENCH_PERSIST_SECONDS, BENCH_PERSIST_DRAIN,
 # BENCH_PERSIST_MAX_RATE, BENCH_CONNECTIONS ("1000 5000 10000"), BENCH_CONNECTIONS_HOLD,
@@ -27,8 +31,9 @@ LT_PROJECT="$REPO_ROOT/tools/EventChat.LoadTest"
 LT="$LT_PROJECT/bin/Release/net10.0/EventChat.LoadTest"
 DOCS="$REPO_ROOT/docs"
 PID_DIR="$REPO_ROOT/.cluster/pids"
+# The chat scenarios load edges 1 and 2 whatever the number of edges, so their figures compare across modes.
 EDGE_URLS=http://127.0.0.1:5001,http://127.0.0.1:5002
-CLUSTER_PORTS=(5001 5002 8080)
+ALL_SCENARIOS="connections chat ladder fanout persist"
 
 QUICK=${BENCH_QUICK:-0}
 FULL=${BENCH_FULL:-0}
@@ -40,18 +45,26 @@ fi
 # Every default in one place, per mode; the environment overrides each.
 if [[ $QUICK == 1 ]]; then
   MODE=quick
+  d_edges=2 d_addresses=127.0.0.1
   d_runs=1 d_ladder_runs=1 d_ladder="100 1000" d_connections="1000 3000" d_hold=10
   d_persist=15 d_persist_drain=60 d_chat_duration=10 d_idle_wait=60
 elif [[ $FULL == 1 ]]; then
   MODE=full
-  d_runs=3 d_ladder_runs=3 d_ladder="100 300 1000" d_connections="10000 20000 38000" d_hold=600
+  # Each process may hold 20,000 open files: 100,000 connections need six edges of ~16,700. Each edge also listens
+  # on two more loopback addresses, and the tool takes every edge at every address in turn.
+  d_edges=6 d_addresses="127.0.0.1 127.0.1.1 127.0.1.2"
+  d_runs=3 d_ladder_runs=3 d_ladder="100 300 1000" d_connections="10000 100000" d_hold=600
   d_persist=300 d_persist_drain=600 d_chat_duration=20 d_idle_wait=600
 else
   MODE=default
+  d_edges=2 d_addresses=127.0.0.1
   d_runs=3 d_ladder_runs=1 d_ladder="100 300 1000" d_connections="1000 5000 10000" d_hold=15
   d_persist=60 d_persist_drain=60 d_chat_duration=20 d_idle_wait=120
 fi
 RUNS=${BENCH_RUNS:-$d_runs}
+EDGE_COUNT=${BENCH_EDGES:-$d_edges}
+read -r -a EDGE_ADDRESSES <<<"${BENCH_EDGE_ADDRESSES:-$d_addresses}"
+read -r -a SCENARIOS <<<"${BENCH_SCENARIOS:-$ALL_SCENARIOS}"
 LADDER_RUNS=${BENCH_LADDER_RUNS:-$d_ladder_runs}
 read -r -a LADDER <<<"${BENCH_LADDER:-$d_ladder}"
 read -r -a CONNECTION_SIZES <<<"${BENCH_CONNECTIONS:-$d_connections}"
@@ -80,7 +93,8 @@ MAX_PER_TOOL=${BENCH_MAX_SOCKETS_PER_TOOL:-15000}
 REFERENCE_PORT=${BENCH_REFERENCE_PORT:-5400}
 # .bench/ is not in .gitignore, so results stay out of the checkout unless asked for.
 RESULTS=${BENCH_RESULTS:-/tmp/eventchat-bench/$(date -u +%Y%m%dT%H%M%SZ)}
-# The first few 127.0.0.x addresses the client sockets are bound to, so no address runs out of ports.
+# The 127.0.0.x addresses the client sockets are bound to, so no address runs out of ports: at least eight, more
+# when the largest size would use over half of one address's ephemeral ports (check_kernel_limits).
 SOURCE_IPS=127.0.0.2,127.0.0.3,127.0.0.4,127.0.0.5,127.0.0.6,127.0.0.7,127.0.0.8,127.0.0.9
 
 BENCH_STARTED=$SECONDS
@@ -97,7 +111,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 require_whole() {
@@ -112,19 +126,57 @@ check_settings() {
   require_whole BENCH_CONNECTIONS_HOLD "$HOLD"
   require_whole BENCH_IDLE_WAIT "$IDLE_WAIT"
   require_whole BENCH_REFERENCE_PORT "$REFERENCE_PORT"
+  require_whole BENCH_EDGES "$EDGE_COUNT"
   ((RUNS >= 1 && LADDER_RUNS >= 1)) || die "BENCH_RUNS and BENCH_LADDER_RUNS must be at least 1"
-  local size load
+  # The chat scenarios load edges 1 and 2; eng/cluster.sh owns ports 5001-5099.
+  ((EDGE_COUNT >= 2 && EDGE_COUNT <= 99)) || die "BENCH_EDGES must be 2 to 99, not $EDGE_COUNT"
+  local size load scenario address
+  for scenario in "${SCENARIOS[@]}"; do
+    [[ " $ALL_SCENARIOS " == *" $scenario "* ]] || die "BENCH_SCENARIOS: '$scenario' is not one of: $ALL_SCENARIOS"
+  done
+  ((${#SCENARIOS[@]} > 0)) || die "BENCH_SCENARIOS names no scenario"
+  ((${#EDGE_ADDRESSES[@]} > 0)) || die "BENCH_EDGE_ADDRESSES names no address"
+  for address in "${EDGE_ADDRESSES[@]}"; do
+    [[ $address =~ ^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] ||
+      die "BENCH_EDGE_ADDRESSES: '$address' is not a 127.x.y.z address"
+  done
+  [[ ${EDGE_ADDRESSES[0]} == 127.0.0.1 ]] || die "BENCH_EDGE_ADDRESSES must start with 127.0.0.1 (the chat URLs)"
   for size in "${CONNECTION_SIZES[@]}"; do
     require_whole "a size in BENCH_CONNECTIONS" "$size"
-    # Connections round-robin over the two edges.
-    (((size + 1) / 2 <= MAX_PER_EDGE)) ||
-      die "BENCH_CONNECTIONS: $size connections put $(((size + 1) / 2)) on each of the 2 edges, above" \
-        "$MAX_PER_EDGE (each process may hold 20,000 open files); more needs more edge processes"
+    # Connections round-robin over the edges.
+    (((size + EDGE_COUNT - 1) / EDGE_COUNT <= MAX_PER_EDGE)) ||
+      die "BENCH_CONNECTIONS: $size connections put $(((size + EDGE_COUNT - 1) / EDGE_COUNT)) on each of the" \
+        "$EDGE_COUNT edges, above $MAX_PER_EDGE (each process may hold 20,000 open files); raise BENCH_EDGES"
   done
   for load in "${LADDER[@]}"; do
     require_whole "a load in BENCH_LADDER" "$load"
     ((load >= 10)) || die "BENCH_LADDER: $load msg/s is below one message per 100 s for each of 1,000 users"
   done
+}
+
+runs_scenario() {
+  [[ " ${SCENARIOS[*]} " == *" $1 "* ]]
+}
+
+edge_names() {
+  local k
+  for ((k = 1; k <= EDGE_COUNT; k++)); do printf 'edge-%s\n' "$k"; done
+}
+
+# Every edge at every address it listens on, address by address, so that taking them in turn also takes the
+# edges in turn.
+connection_urls() {
+  local address k urls=()
+  for address in "${EDGE_ADDRESSES[@]}"; do
+    for ((k = 1; k <= EDGE_COUNT; k++)); do urls+=("http://$address:$((5000 + k))"); done
+  done
+  (IFS=, && printf '%s\n' "${urls[*]}")
+}
+
+edge_pid_list() {
+  local name pids=()
+  for name in $(edge_names); do pids+=("$(edge_pid "$name")"); done
+  (IFS=, && printf '%s\n' "${pids[*]}")
 }
 
 # ---------------------------------------------------------------- clean-up
@@ -161,14 +213,15 @@ listener_pids() {
 
 # The ports must be free, or be held by this checkout's own cluster (its pid files name the holders).
 check_ports() {
-  local port pids ours=no name found
-  for port in "${CLUSTER_PORTS[@]}" "$REFERENCE_PORT"; do
+  local port pids ours=no name found k cluster_ports=(8080)
+  for ((k = 1; k <= EDGE_COUNT; k++)); do cluster_ports+=($((5000 + k))); done
+  for port in "${cluster_ports[@]}" "$REFERENCE_PORT"; do
     pids=$(listener_pids "$port" | tr '\n' ' ')
     [[ -z $pids ]] && continue
     [[ $port == "$REFERENCE_PORT" ]] &&
       die "port $REFERENCE_PORT (the reference server) is taken by pid(s) $pids; set BENCH_REFERENCE_PORT"
     found=no
-    for name in edge-1 edge-2 nginx; do
+    for name in $(edge_names) nginx; do
       if [[ " $pids" == *" $(cat "$PID_DIR/$name.pid" 2>/dev/null) "* ]]; then found=yes; fi
     done
     [[ $found == yes ]] || die "port $port is held by pid(s) $pids, not this checkout's cluster; free it first"
@@ -181,11 +234,43 @@ check_ports() {
   fi
 }
 
+# The kernel's limits that matter for many loopback connections, checked (and the ephemeral port range widened
+# when it is too narrow) here rather than by hand: the open-file limit is raised in main.
+check_kernel_limits() {
+  local lo hi ports largest=0 size needed count i ips=()
+  read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
+  for size in "${CONNECTION_SIZES[@]}"; do ((size > largest)) && largest=$size; done
+  runs_scenario connections || largest=0
+  # A client socket bound to an address before it connects takes a port of its own on that address, whatever
+  # the destination. Keep each source address under half its range, spreading over more addresses if need be.
+  if ((hi - lo + 1 < 16384)); then
+    log "net.ipv4.ip_local_port_range is $lo-$hi; widening it to 32768-60999 for the client sockets"
+    sysctl -qw net.ipv4.ip_local_port_range="32768 60999" || die "could not widen net.ipv4.ip_local_port_range"
+    lo=32768 hi=60999
+  fi
+  ports=$((hi - lo + 1))
+  count=$(((2 * largest + ports - 1) / ports))
+  ((count >= 8)) || count=8
+  ((count <= 250)) || die "BENCH_CONNECTIONS: $largest connections need more than 250 source addresses"
+  for ((i = 2; i < count + 2; i++)); do ips+=("127.0.0.$i"); done
+  SOURCE_IPS=$(IFS=, && printf '%s' "${ips[*]}")
+  # Kestrel asks for a listen backlog of 512; the kernel caps it at somaxconn.
+  local somaxconn
+  somaxconn=$(cat /proc/sys/net/core/somaxconn)
+  ((somaxconn >= 512)) || log "net.core.somaxconn is $somaxconn: connect bursts may overflow the edges' backlog"
+  needed=$((largest * 2 + 10000))
+  (($(cut -f 3 /proc/sys/fs/file-nr) >= needed)) || die "fs.file-max is below the $needed open files this run needs"
+  log "ephemeral ports $lo-$hi, $count source addresses, open-file limit $(ulimit -n) per process"
+}
+
 cluster_up() {
   # Moderation reads this where it runs (the moderation worker); every process inherits it.
   export Moderation__FloodLimit=1000000
+  export EVENTCHAT_EDGES=$EDGE_COUNT
+  EVENTCHAT_EDGE_ADDRESSES=$(IFS=, && printf '%s' "${EDGE_ADDRESSES[*]}")
+  export EVENTCHAT_EDGE_ADDRESSES
   CLUSTER_STARTED=yes
-  log "eng/cluster.sh up (Moderation__FloodLimit=$Moderation__FloodLimit)"
+  log "eng/cluster.sh up ($EDGE_COUNT edges on $EVENTCHAT_EDGE_ADDRESSES; Moderation__FloodLimit=$Moderation__FloodLimit)"
   "$CLUSTER" up >"$RESULTS/cluster-up.log" 2>&1 || {
     tail -n 30 "$RESULTS/cluster-up.log" >&2
     die "eng/cluster.sh up failed (full log: $RESULTS/cluster-up.log)"
@@ -430,39 +515,61 @@ run_persist() {
   done
 }
 
-rss_mb() {
-  awk '/^VmRSS:/ { print $2 / 1024 }' "/proc/$1/status"
+# "count-edge-1 count-edge-2 ..." on one line: established connections whose server side is each edge's port (at
+# every address it listens on). One pass over the socket table, which is large here and read every 2 s.
+established_per_edge() {
+  ss -Htn state established "( sport >= :5001 and sport <= :$((5000 + EDGE_COUNT)) )" |
+    awk -v edges="$EDGE_COUNT" '{ n = split($3, a, ":"); c[a[n] - 5000]++ }
+      END { for (k = 1; k <= edges; k++) printf "%d%s", c[k], k < edges ? " " : "\n" }'
 }
 
-established_to_edges() {
-  ss -Htn state established '( sport = :5001 or sport = :5002 )' | wc -l
+sum_of() {
+  printf '%s\n' "$@" | awk '{ s += $1 } END { print s + 0 }'
 }
 
-# More connections than one tool process may hold: several processes open them at once, and this script
-# reads the edges' RSS itself once all are open, then writes a result line of the tool's shape.
+# Every edge's RSS, each right after a forced full garbage collection, as the connections scenario reads it:
+# the tool's `memory` command writes its result to $1; prints "rss-edge-1 rss-edge-2 ..." in MB.
+edge_rss_after_gc() {
+  local out=$1 k values=()
+  "$LT" memory --edge-pids "$(edge_pid_list)" >"$out" 2>&1 </dev/null || die "reading the edges' RSS failed (see $out)"
+  [[ $(field "$out" forcedGc) == true ]] || die "an edge could not be made to collect its garbage (see $out)"
+  for ((k = 0; k < EDGE_COUNT; k++)); do values+=("$(field "$out" "edge${k}RssMb")"); done
+  printf '%s\n' "${values[*]}"
+}
+
+# More connections than one tool process may hold: several processes open them at once, and this script reads
+# each edge's RSS (after a forced collection) and connection count itself once all are open, then writes a
+# result line of the tool's shape with figures per edge (edge<k>...) and per tool process (tool<p>...).
 run_connections_split() {
-  local size=$1 processes=$2 n=$3 pid1 pid2 dir="$RESULTS/connections-$1"
-  pid1=$(edge_pid edge-1)
-  pid2=$(edge_pid edge-2)
+  local size=$1 processes=$2 n=$3 dir="$RESULTS/connections-$1"
   mkdir -p "$dir"
-  local base="$dir/run-$n" before after p per=$(((size + processes - 1) / processes)) started=$SECONDS
+  local base="$dir/run-$n" p k per=$(((size + processes - 1) / processes)) started=$SECONDS
+  local urls
+  urls=$(connection_urls)
   sleep 5
-  before=$(awk -v a="$(rss_mb "$pid1")" -v b="$(rss_mb "$pid2")" 'BEGIN { print a + b }')
-  local already
-  already=$(established_to_edges)
+  local before already
+  read -r -a before < <(edge_rss_after_gc "$base.rss-before.out")
+  read -r -a already < <(established_per_edge)
   TOOL_PIDS=()
+  # The processes share the tool's usual 32 connects in flight: more starve the edges of CPU on a small machine
+  # until handshakes time out.
+  local counts=() concurrency=$((32 / processes))
+  ((concurrency >= 4)) || concurrency=4
   for ((p = 1; p <= processes; p++)); do
-    local count=$((p < processes ? per : size - per * (processes - 1)))
-    local args=(connections --urls "$EDGE_URLS" --connections "$count" --connections-per-account "$IDLE_CPA"
-      --hold $((HOLD + 120)) --source-ips "$SOURCE_IPS" --csv "$base.p$p.csv")
+    counts+=($((p < processes ? per : size - per * (processes - 1))))
+    # The tools hold past the script's readings, which start only once the slowest process is open; a tool
+    # that ends before them stops the run, so the margin never silently shortens the hold.
+    local args=(connections --urls "$urls" --connections "${counts[p - 1]}" --connections-per-account "$IDLE_CPA"
+      --hold $((HOLD + 90)) --setup-concurrency "$concurrency" --source-ips "$SOURCE_IPS" --csv "$base.p$p.csv")
     printf '%s %s\n' "${LT#"$REPO_ROOT"/}" "${args[*]}" >>"$RESULTS/commands.txt"
     "$LT" "${args[@]}" >"$base.p$p.out" 2>"$base.p$p.err" </dev/null &
     TOOL_PIDS+=($!)
   done
-  log "connections-$size run $n: $processes tool processes opening $size connections"
-  local deadline=$((SECONDS + 900)) open=0
+  log "connections-$size run $n: $processes tool processes opening $size connections over $EDGE_COUNT edges"
+  local deadline=$((SECONDS + 900)) open=0 now
   until ((open >= size)); do
-    open=$(($(established_to_edges) - already))
+    read -r -a now < <(established_per_edge)
+    open=$(($(sum_of "${now[@]}") - $(sum_of "${already[@]}")))
     ((SECONDS < deadline)) || die "connections-$size: only $open of $size connections open after 900 s"
     for p in "${TOOL_PIDS[@]}"; do
       process_gone "$p" && die "connections-$size: a tool process exited before all were open (see $base.p*.err)"
@@ -470,32 +577,54 @@ run_connections_split() {
     sleep 2
   done
   local open_seconds=$((SECONDS - started))
-  # Held for the settle delay, then for the rest of --hold, as the tool does.
+  # Settle as the tool does, count, hold, count again and read memory, as the tool does.
   sleep 5
-  after=$(awk -v a="$(rss_mb "$pid1")" -v b="$(rss_mb "$pid2")" 'BEGIN { print a + b }')
-  open=$(($(established_to_edges) - already))
+  local after at_open held
+  read -r -a at_open < <(established_per_edge)
+  log "connections-$size run $n: all open after ${open_seconds}s; holding ${HOLD}s"
   sleep "$HOLD"
-  local held
-  held=$(($(established_to_edges) - already))
-  local rc=0 opened=0 failed=0 dropped=0
+  read -r -a held < <(established_per_edge)
+  read -r -a after < <(edge_rss_after_gc "$base.rss-after.out")
+  for p in "${TOOL_PIDS[@]}"; do
+    process_gone "$p" && die "connections-$size: a tool process ended before the script's readings did"
+  done
+  local rc=0 prc opened=0 failed=0 dropped=0 per_process=""
   for ((p = 1; p <= processes; p++)); do
-    wait "${TOOL_PIDS[p - 1]}" || rc=$?
+    prc=0
+    wait "${TOOL_PIDS[p - 1]}" || prc=$?
+    ((prc == 0 || prc == 1)) || die "connections-$size: tool process $p failed with exit code $prc (see $base.p$p.err)"
+    ((prc > rc)) && rc=$prc
     tail -n 1 "$base.p$p.out" | grep -q '^{' || die "connections-$size: process $p printed no result (see $base.p$p.out)"
-    opened=$((opened + $(field "$base.p$p.out" opened)))
-    failed=$((failed + $(field "$base.p$p.out" failed)))
-    dropped=$((dropped + $(field "$base.p$p.out" droppedDuringHold)))
+    local o f d
+    o=$(field "$base.p$p.out" opened)
+    f=$(field "$base.p$p.out" failed)
+    d=$(field "$base.p$p.out" droppedDuringHold)
+    opened=$((opened + o)) failed=$((failed + f)) dropped=$((dropped + d))
+    per_process+=$(printf '"tool%dRequested":%d,"tool%dOpened":%d,"tool%dFailed":%d,"tool%dDropped":%d,"tool%dExit":%d,' \
+      "$p" "${counts[p - 1]}" "$p" "$o" "$p" "$f" "$p" "$d" "$p" "$prc")
   done
   TOOL_PIDS=()
-  ((rc == 0 || rc == 1)) || die "connections-$size: a tool process failed with exit code $rc"
   printf '%s\n' "$rc" >"$base.rc"
-  awk -v size="$size" -v opened="$opened" -v failed="$failed" -v dropped="$dropped" -v open="$open" \
-    -v held="$held" -v before="$before" -v after="$after" -v secs="$open_seconds" -v procs="$processes" 'BEGIN {
-      printf "{\"scenario\":\"connections\",\"connectionsRequested\":%d,\"toolProcesses\":%d,\"opened\":%d,", size, procs, opened
-      printf "\"failed\":%d,\"droppedDuringHold\":%d,\"openAtEnd\":%d,\"openAfterHold\":%d,", failed, dropped, open, held
+  local per_edge="" rss_before=0 rss_after=0 open_total=0 held_total=0 e_open e_held
+  for ((k = 0; k < EDGE_COUNT; k++)); do
+    e_open=$((at_open[k] - already[k])) e_held=$((held[k] - already[k]))
+    open_total=$((open_total + e_open)) held_total=$((held_total + e_held))
+    per_edge+=$(awk -v k=$((k + 1)) -v b="${before[k]}" -v a="${after[k]}" -v o="$e_open" -v h="$e_held" 'BEGIN {
+      printf "\"edge%dOpen\":%d,\"edge%dHeld\":%d,\"edge%dDropped\":%d,\"edge%dRssBeforeMb\":%.3f,\"edge%dRssAfterMb\":%.3f,", k, o, k, h, k, o - h, k, b, k, a
+      printf "\"edge%dKbPerConnection\":%.3f,", k, (o > 0 ? (a - b) * 1024 / o : 0) }')
+  done
+  rss_before=$(sum_of "${before[@]}")
+  rss_after=$(sum_of "${after[@]}")
+  awk -v size="$size" -v opened="$opened" -v failed="$failed" -v dropped="$dropped" -v open="$open_total" \
+    -v held="$held_total" -v before="$rss_before" -v after="$rss_after" -v secs="$open_seconds" -v procs="$processes" \
+    -v edges="$EDGE_COUNT" -v hold="$HOLD" -v extra="$per_edge$per_process" 'BEGIN {
+      printf "{\"scenario\":\"connections\",\"connectionsRequested\":%d,\"edges\":%d,\"toolProcesses\":%d,", size, edges, procs
+      printf "\"holdSeconds\":%d,\"opened\":%d,\"failed\":%d,\"droppedDuringHold\":%d,", hold, opened, failed, dropped
+      printf "\"openAtEnd\":%d,\"openAfterHold\":%d,\"droppedOnEdges\":%d,", open, held, open - held
       printf "\"openSeconds\":%d,\"connectsPerSec\":%.1f,", secs, opened / (secs > 0 ? secs : 1)
       printf "\"edgeRssBeforeMb\":%.3f,\"edgeRssAfterMb\":%.3f,\"edgeRssDeltaMb\":%.3f,", before, after, after - before
-      printf "\"edgeKbPerConnection\":%.3f,\"notes\":[\"split over tool processes; RSS read by eng/bench.sh\"]}\n",
-        open > 0 ? (after - before) * 1024 / open : 0
+      printf "\"edgeKbPerConnection\":%.3f,%s", (open > 0 ? (after - before) * 1024 / open : 0), extra
+      printf "\"notes\":[\"split over tool processes; RSS after a forced GC and connection counts read by eng/bench.sh\"]}\n"
     }' | tee "$base.out" >"$base.json"
 }
 
@@ -503,7 +632,7 @@ run_connections_split() {
 # memory reading starts from freshly started edges.
 restart_edges() {
   local edge pid
-  for edge in edge-1 edge-2; do
+  for edge in $(edge_names); do
     pid=$(edge_pid "$edge")
     kill "$pid" 2>/dev/null || true
     while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
@@ -520,9 +649,9 @@ run_connections() {
       if ((processes > 1)); then
         run_connections_split "$size" "$processes" "$i"
       else
-        run_tool "connections-$size" $((HOLD + 900)) connections --urls "$EDGE_URLS" --connections "$size" \
+        run_tool "connections-$size" $((HOLD + 900)) connections --urls "$(connection_urls)" --connections "$size" \
           --connections-per-account "$IDLE_CPA" --hold "$HOLD" --source-ips "$SOURCE_IPS" \
-          --edge-pids "$(edge_pid edge-1),$(edge_pid edge-2)"
+          --edge-pids "$(edge_pid_list)"
       fi
     done
   done
@@ -534,12 +663,12 @@ psql_scalar() {
   PGPASSWORD=eventchat psql -h 127.0.0.1 -p 5432 -U eventchat -d postgres -Atc "$1"
 }
 
-# Each of the cluster's six processes may keep Storage:MaxPoolSize (30) connections, 180 in all; eng/services.sh
-# starts PostgreSQL with 300 slots, but a server someone else started may have fewer, and it is shared. Then
-# the pools are made smaller so the load cannot take the slots other users of the server need; the report
-# says so.
+# Each of the cluster's processes (the edges and four workers) may keep Storage:MaxPoolSize (30) connections,
+# 180 in all with two edges; eng/services.sh starts PostgreSQL with 300 slots, but a server someone else started
+# may have fewer, and it is shared. Then the pools are made smaller so the load cannot take the slots other
+# users of the server need; the report says so.
 choose_pool_size() {
-  local max reserved others free
+  local max reserved others free processes=$((EDGE_COUNT + 4))
   max=$(psql_scalar 'SHOW max_connections') || die "cannot query PostgreSQL on 127.0.0.1:5432 as eventchat"
   reserved=$(psql_scalar 'SHOW superuser_reserved_connections')
   others=$(psql_scalar "SELECT count(*) FROM pg_stat_activity WHERE datname IS DISTINCT FROM 'eventchat'")
@@ -549,12 +678,12 @@ choose_pool_size() {
   if [[ -n ${BENCH_PG_POOL_SIZE:-} ]]; then
     require_whole BENCH_PG_POOL_SIZE "$BENCH_PG_POOL_SIZE"
     PG_POOL=$BENCH_PG_POOL_SIZE
-  elif ((free >= 6 * 30)); then
+  elif ((free >= processes * 30)); then
     PG_POOL=30
   else
-    PG_POOL=$((free / 6))
+    PG_POOL=$((free / processes))
     ((PG_POOL >= 4)) || die "PostgreSQL has max_connections=$max with $others connections of other databases:" \
-      "too few slots left for the cluster's six processes"
+      "too few slots left for the cluster's $processes processes"
     log "PostgreSQL allows $max connections ($others in use by other databases): cluster pools set to $PG_POOL" \
       "per process instead of 30 (Storage__MaxPoolSize)"
   fi
@@ -586,6 +715,7 @@ write_plot_inputs() {
   done
   PLOT_MEMORY=()
   local size
+  runs_scenario connections || return 0
   for size in "${CONNECTION_SIZES[@]}"; do
     group="connections-$size"
     printf '{"scenario":"connections","edgeRssBeforeMb":%s,"openAtEnd":%s,"edgeRssAfterMb":%s}\n' \
@@ -598,12 +728,16 @@ write_plot_inputs() {
 make_plots() {
   write_plot_inputs
   mkdir -p "$DOCS"
-  "$LT" plot --kind latency --out "$DOCS/benchmarks-latency.png" \
-    --title "send to deliver latency, 10 members per room (median of runs)" "${PLOT_LATENCY[@]}" \
-    >>"$RESULTS/plot.log" 2>&1 || die "plotting latency failed (see $RESULTS/plot.log)"
-  "$LT" plot --kind memory --out "$DOCS/benchmarks-memory.png" \
-    --title "RSS of both edges against idle connections (median of runs)" "${PLOT_MEMORY[@]}" \
-    >>"$RESULTS/plot.log" 2>&1 || die "plotting memory failed (see $RESULTS/plot.log)"
+  if ((${#PLOT_LATENCY[@]} > 0)); then
+    "$LT" plot --kind latency --out "$DOCS/benchmarks-latency.png" \
+      --title "send to deliver latency, 10 members per room (median of runs)" "${PLOT_LATENCY[@]}" \
+      >>"$RESULTS/plot.log" 2>&1 || die "plotting latency failed (see $RESULTS/plot.log)"
+  fi
+  if runs_scenario connections; then
+    "$LT" plot --kind memory --out "$DOCS/benchmarks-memory.png" \
+      --title "RSS of all $EDGE_COUNT edges against idle connections (median of runs)" "${PLOT_MEMORY[@]}" \
+      >>"$RESULTS/plot.log" 2>&1 || die "plotting memory failed (see $RESULTS/plot.log)"
+  fi
 }
 
 # "met" or "missed" for a figure against a bound, with the gap: verdict <value> <op> <bound> <unit>.
@@ -731,6 +865,45 @@ TABLE
       "$(cell "$group" edgeRssBeforeMb)" "$(cell "$group" edgeRssAfterMb)" "$(cell "$group" edgeKbPerConnection)" \
       "$(exit_codes "$group")"
   done
+  connections_split_details
+}
+
+# Runs split over several tool processes: every edge and every tool process on its own, run by run.
+connections_split_details() {
+  local size file k p edges procs
+  for size in "${CONNECTION_SIZES[@]}"; do
+    for file in "$RESULTS/connections-$size"/run-*.json; do
+      [[ -f $file ]] || continue
+      procs=$(field "$file" toolProcesses)
+      [[ -n $procs ]] || continue
+      edges=$(field "$file" edges)
+      printf '\n#### %s connections, %s: %s edges, %s tool processes, held %s s\n\n' "$size" \
+        "$(basename "$file" .json)" "$edges" "$procs" "$(field "$file" holdSeconds)"
+      printf 'Open %s s after the start (%s connects/s); %s open when the hold began, %s after it.\n\n' \
+        "$(field "$file" openSeconds)" "$(field "$file" connectsPerSec)" "$(field "$file" openAtEnd)" \
+        "$(field "$file" openAfterHold)"
+      printf '| edge | connections | still open after the hold | dropped | RSS before MB | RSS after MB | KB per connection |\n'
+      printf '|---|---|---|---|---|---|---|\n'
+      for ((k = 1; k <= edges; k++)); do
+        printf '| edge-%s | %s | %s | %s | %s | %s | %s |\n' "$k" "$(field "$file" "edge${k}Open")" \
+          "$(field "$file" "edge${k}Held")" "$(field "$file" "edge${k}Dropped")" \
+          "$(field "$file" "edge${k}RssBeforeMb")" "$(field "$file" "edge${k}RssAfterMb")" \
+          "$(field "$file" "edge${k}KbPerConnection")"
+      done
+      printf '| all | %s | %s | %s | %s | %s | %s |\n\n' "$(field "$file" openAtEnd)" "$(field "$file" openAfterHold)" \
+        "$(field "$file" droppedOnEdges)" "$(field "$file" edgeRssBeforeMb)" "$(field "$file" edgeRssAfterMb)" \
+        "$(field "$file" edgeKbPerConnection)"
+      printf '| tool process | asked for | opened | failed | dropped during the hold | exit code |\n'
+      printf '|---|---|---|---|---|---|\n'
+      for ((p = 1; p <= procs; p++)); do
+        printf '| %s | %s | %s | %s | %s | %s |\n' "$p" "$(field "$file" "tool${p}Requested")" \
+          "$(field "$file" "tool${p}Opened")" "$(field "$file" "tool${p}Failed")" "$(field "$file" "tool${p}Dropped")" \
+          "$(field "$file" "tool${p}Exit")"
+      done
+      printf '| all | %s | %s | %s | %s | |\n' "$size" "$(field "$file" opened)" "$(field "$file" failed)" \
+        "$(field "$file" droppedDuringHold)"
+    done
+  done
 }
 
 # A latency bound is met only when the runs measured deliveries and their checks found nothing:
@@ -767,7 +940,7 @@ idle_target_verdict() {
     return 0
   fi
   printf '**not measured at that size**: %s of 100,000 connections for %s of 600 s' "$largest" "$HOLD"
-  printf ' (two edges can hold ~39,800 here, see the notes)'
+  printf ' (each edge can hold ~19,900 here, see the notes)'
   if [[ $dropped != 0 || $failed != 0 ]]; then printf '; and connections failed or dropped even so'; fi
   printf '\n'
 }
@@ -815,9 +988,14 @@ TABLE
 
 commands_section() {
   printf '```sh\n'
-  printf '%s\n' "export Moderation__FloodLimit=1000000 Storage__MaxPoolSize=$PG_POOL" "eng/cluster.sh up" \
-    "dotnet build tools/EventChat.LoadTest -c Release" \
-    "${LT#"$REPO_ROOT"/} reference --urls http://127.0.0.1:$REFERENCE_PORT &"
+  local addresses
+  addresses=$(IFS=, && printf '%s' "${EDGE_ADDRESSES[*]}")
+  printf '%s\n' "export Moderation__FloodLimit=1000000 Storage__MaxPoolSize=$PG_POOL" \
+    "export EVENTCHAT_EDGES=$EDGE_COUNT EVENTCHAT_EDGE_ADDRESSES=$addresses" "eng/cluster.sh up" \
+    "dotnet build tools/EventChat.LoadTest -c Release"
+  if runs_scenario chat || runs_scenario ladder; then
+    printf '%s\n' "${LT#"$REPO_ROOT"/} reference --urls http://127.0.0.1:$REFERENCE_PORT &"
+  fi
   # Each distinct command once, with how often it ran; CSV paths and the database password are left out.
   sed -e 's/--postgres .*--csv/--postgres "$ConnectionStrings__Postgres" --csv/' -e 's#--csv [^ ]*#--csv <run>.csv#' \
     "$RESULTS/commands.txt" | sort | uniq -c |
@@ -838,14 +1016,68 @@ notes_section() {
   echo "- PostgreSQL allowed $PG_MAX_CONNECTIONS connections; the cluster's pools were $PG_POOL per process" \
     "(default 30$(if ((PG_POOL < 30)); then echo ", lowered so the shared server keeps slots for its other users"; fi))."
   echo "- Each process may hold at most $(ulimit -Hn) open files here, so each edge holds at most ~19,900" \
-    "connections: 100,000 needs five or more edges, and \`eng/cluster.sh\` starts two, listening on 127.0.0.1 only."
+    "connections: 100,000 needs six edges (\`BENCH_FULL=1\` starts six with \`EVENTCHAT_EDGES=6\`); this run had $EDGE_COUNT."
 }
 
-write_report() {
-  local out="$DOCS/benchmarks.md"
-  mkdir -p "$DOCS"
-  {
-    cat <<DOC
+chat_report() {
+  cat <<DOC
+## Chat: latency against load, EventChat and the reference server
+
+500 users in 50 rooms at one message per 10 s each (50 msg/s offered) is the yardstick scenario; the other
+rows are 1,000 users in 100 rooms at the offered load shown. Rooms have 10 members either way.
+
+$(chat_section)
+
+![latency against offered load](benchmarks-latency.png)
+DOC
+}
+
+fanout_report() {
+  cat <<DOC
+## Fan-out
+
+\`fanout\`: 1,000 users in 2 rooms spread over both edges, $FANOUT_SENDERS senders at 5 msg/s each.
+
+$(fanout_section)
+DOC
+}
+
+persist_report() {
+  cat <<DOC
+## Persistence
+
+\`persist\`: $PERSIST_SENDERS senders, $(if ((PERSIST_MAX_RATE > 0)); then echo "at most $PERSIST_MAX_RATE msg/s in all"; else echo "each sending as fast as it is acknowledged"; fi),
+for ${PERSIST_SECONDS} s, then up to ${PERSIST_DRAIN} s for storage to catch up; exactly-once checked in
+PostgreSQL. Exit code 3 means storage had not caught up when the drain ran out: \`missing\` then counts
+messages still queued as well as lost ones.
+
+$(persist_section)
+DOC
+}
+
+connections_report() {
+  local where="both edges"
+  ((EDGE_COUNT > 2)) && where="all $EDGE_COUNT edges"
+  ((${#EDGE_ADDRESSES[@]} > 1)) && where+=", each at ${#EDGE_ADDRESSES[@]} addresses (${EDGE_ADDRESSES[*]})"
+  cat <<DOC
+## Idle connections and edge memory
+
+\`connections\`, round-robin over $where, held ${HOLD} s, from client sockets bound to
+$(tr -cd , <<<"$SOURCE_IPS" | wc -c | awk '{ print $1 + 1 }') source addresses. Each run starts the edges afresh, since an
+edge's RSS does not shrink once connections close; each edge's RSS is read before opening and after the hold,
+each time right after a full blocking garbage collection forced through the .NET diagnostics port. The
+difference still includes the pools and code the first connections warm up. A size above $MAX_PER_TOOL is
+opened by several tool processes at once; its runs are listed edge by edge and process by process below.
+
+$(connections_section)
+
+![edge memory against connections](benchmarks-memory.png)
+DOC
+}
+
+# The report of a run of every scenario.
+full_report() {
+  cat <<DOC
 # Benchmarks
 
 Written by \`eng/bench.sh\` in $MODE mode (\`BENCH_QUICK=1\` for a short try, \`BENCH_FULL=1\` for the issue's
@@ -859,8 +1091,9 @@ $(machine_section)
 
 ## What ran
 
-The local cluster (\`eng/cluster.sh up\`: two edges on 127.0.0.1:5001 and :5002, one worker process per role,
-PostgreSQL, RabbitMQ, Redis) loaded directly on the edges, with each room's members spread over both; and
+The local cluster (\`eng/cluster.sh up\`: $EDGE_COUNT edges on 127.0.0.1:5001 and up, one worker process per role,
+PostgreSQL, RabbitMQ, Redis) loaded directly on the edges, the chat scenarios on edges 1 and 2 with each room's
+members spread over both; and
 the load tool's bare WebSocket server (\`reference\`: Kestrel only, no SignalR, broker or database) loaded with
 the same chat settings in the same session. The flood limit is raised (\`Moderation__FloodLimit=1000000\`).
 Chat connections share accounts $CHAT_CPA to one, as devices of one user (registration hashes passwords and
@@ -869,40 +1102,13 @@ ${IDLE_WAIT} s for the broker's queues to empty, so a backlog from an overloaded
 
 $(commands_section)
 
-## Chat: latency against load, EventChat and the reference server
+$(chat_report)
 
-500 users in 50 rooms at one message per 10 s each (50 msg/s offered) is the yardstick scenario; the other
-rows are 1,000 users in 100 rooms at the offered load shown. Rooms have 10 members either way.
+$(fanout_report)
 
-$(chat_section)
+$(persist_report)
 
-![latency against offered load](benchmarks-latency.png)
-
-## Fan-out
-
-\`fanout\`: 1,000 users in 2 rooms spread over both edges, $FANOUT_SENDERS senders at 5 msg/s each.
-
-$(fanout_section)
-
-## Persistence
-
-\`persist\`: $PERSIST_SENDERS senders, $(if ((PERSIST_MAX_RATE > 0)); then echo "at most $PERSIST_MAX_RATE msg/s in all"; else echo "each sending as fast as it is acknowledged"; fi),
-for ${PERSIST_SECONDS} s, then up to ${PERSIST_DRAIN} s for storage to catch up; exactly-once checked in
-PostgreSQL. Exit code 3 means storage had not caught up when the drain ran out: \`missing\` then counts
-messages still queued as well as lost ones.
-
-$(persist_section)
-
-## Idle connections and edge memory
-
-\`connections\`, round-robin over both edges, held ${HOLD} s. Each run starts both edges afresh, since an
-edge's RSS does not shrink once connections close; the RSS of both edges is read before opening and after the
-hold, each time right after the tool made both edges run a full blocking garbage collection through the .NET
-diagnostics port. The difference still includes the pools and code the first connections warm up.
-
-$(connections_section)
-
-![edge memory against connections](benchmarks-memory.png)
+$(connections_report)
 
 ## Comparison
 
@@ -912,7 +1118,57 @@ $(comparison_section)
 
 $(notes_section)
 DOC
-  } >"$out"
+}
+
+# A run of some scenarios only: their sections of the existing report are replaced, each saying which run it
+# comes from; the rest of the page (the comparison among it) stays as the earlier full run wrote it.
+splice_report() {
+  local out=$1 scenario section heading tmp
+  [[ -f $out ]] || die "BENCH_SCENARIOS names a subset, but there is no $out to put its sections in"
+  tmp=$(mktemp)
+  cp "$out" "$tmp"
+  for scenario in "${SCENARIOS[@]}"; do
+    case $scenario in
+      chat) runs_scenario ladder && continue; section=$(chat_report) ;;
+      ladder) section=$(chat_report) ;;
+      fanout) section=$(fanout_report) ;;
+      persist) section=$(persist_report) ;;
+      connections) section=$(connections_report) ;;
+    esac
+    heading=$(head -n 1 <<<"$section")
+    section=$(
+      printf '%s\n\n' "$heading"
+      printf '_From a separate run of %s in %s mode on %s (results in `%s`), not the run the rest of this page\n' \
+        "\`BENCH_SCENARIOS=\"${SCENARIOS[*]}\"\`" "$MODE" "$(cat "$RESULTS/started-at")" "$RESULTS"
+      printf 'comes from; open-file limit %s per process, %s. Its commands:_\n\n' "$(ulimit -n)" "$(machine_line)"
+      commands_section
+      tail -n +2 <<<"$section"
+    )
+    awk -v heading="$heading" -v file=<(printf '%s\n\n' "$section") '
+      BEGIN { while ((getline line < file) > 0) text = text line "\n" }
+      $0 == heading { printf "%s", text; skipping = 1; done = 1; next }
+      skipping && /^## / { skipping = 0 }
+      !done && /^## Comparison/ { printf "%s", text; done = 1 }
+      !skipping { print }' "$tmp" >"$tmp.new"
+    mv "$tmp.new" "$tmp"
+  done
+  mv "$tmp" "$out"
+}
+
+machine_line() {
+  printf '%s CPUs, %s' "$(nproc)" "$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+}
+
+write_report() {
+  local out="$DOCS/benchmarks.md"
+  mkdir -p "$DOCS"
+  local scenario every=yes
+  for scenario in $ALL_SCENARIOS; do runs_scenario "$scenario" || every=no; done
+  if [[ $every == yes ]]; then
+    full_report >"$out"
+  else
+    splice_report "$out"
+  fi
   log "wrote ${out#"$REPO_ROOT"/}"
 }
 
@@ -961,17 +1217,18 @@ main() {
   "$REPO_ROOT/eng/services.sh" up >"$RESULTS/services-up.log" 2>&1 ||
     die "eng/services.sh up failed (see $RESULTS/services-up.log)"
   choose_pool_size
+  check_kernel_limits
   cluster_up
-  start_reference
+  if runs_scenario chat || runs_scenario ladder; then start_reference; fi
   await_idle "start-up"
 
   # Idle connections first, while the edges have not yet grown their heaps under load.
-  run_connections
-  run_chat_500
-  run_ladder
-  run_fanout
+  if runs_scenario connections; then run_connections; fi
+  if runs_scenario chat; then run_chat_500; fi
+  if runs_scenario ladder; then run_ladder; fi
+  if runs_scenario fanout; then run_fanout; fi
   # Last: at overload it leaves the longest backlog.
-  run_persist
+  if runs_scenario persist; then run_persist; fi
 
   echo $(((SECONDS - BENCH_STARTED) / 60)) >"$RESULTS/took-minutes"
   make_plots

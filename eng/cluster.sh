@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # A whole EventChat deployment on one machine, for trying things out as a user would:
-# two edges behind nginx, one worker process per role, and the data services.
+# edges behind nginx (two unless EVENTCHAT_EDGES says otherwise), one worker process per role,
+# and the data services.
 #
 #   eng/cluster.sh up            build, migrate, start everything, wait until healthy
 #   eng/cluster.sh status        one line per process
 #   eng/cluster.sh down [--all]  stop what `up` started; --all also stops the data services
 #
+# EVENTCHAT_EDGES (1-99, default 2): edge k listens on port 5000+k. EVENTCHAT_EDGE_ADDRESSES
+# (default 127.0.0.1): the loopback addresses every edge listens on, comma-separated; more than
+# one lets clients spread their connections over more address pairs.
 # Pids, logs, the nginx config and the shared JWT signing key live in .cluster/ (git-ignored).
 set -euo pipefail
 
@@ -24,7 +28,17 @@ PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 API_DLL="$REPO_ROOT/src/Api/bin/Release/net10.0/EventChat.Api.dll"
 WORKERS_DLL="$REPO_ROOT/src/Workers/bin/Release/net10.0/EventChat.Workers.dll"
 
-EDGES=(edge-1 edge-2)
+EDGE_COUNT=${EVENTCHAT_EDGES:-2}
+[[ $EDGE_COUNT =~ ^[0-9]+$ ]] && ((EDGE_COUNT >= 1 && EDGE_COUNT <= 99)) ||
+  { printf '[cluster] ERROR: EVENTCHAT_EDGES must be 1 to 99, not %s\n' "$EDGE_COUNT" >&2; exit 2; }
+EDGES=()
+for ((k = 1; k <= EDGE_COUNT; k++)); do EDGES+=("edge-$k"); done
+IFS=', ' read -r -a EDGE_ADDRESSES <<<"${EVENTCHAT_EDGE_ADDRESSES:-127.0.0.1}"
+for address in "${EDGE_ADDRESSES[@]}"; do
+  [[ $address =~ ^127\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$ ]] ||
+    { printf '[cluster] ERROR: EVENTCHAT_EDGE_ADDRESSES: %s is not a 127.x.y.z address\n' "$address" >&2; exit 2; }
+done
+unset address
 WORKER_ROLES=(moderation persistence notifications retention)
 NGINX_PORT=8080
 HEALTH_TIMEOUT=${EVENTCHAT_HEALTH_TIMEOUT:-120}
@@ -38,7 +52,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,8s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 
@@ -47,19 +61,42 @@ usage() {
 
 # ---------------------------------------------------------------- process table
 
-ALL_PROCESSES=("${EDGES[@]}" "${WORKER_ROLES[@]/#/worker-}" nginx)
-
 pid_file() { printf '%s/%s.pid\n' "$PID_DIR" "$1"; }
 
-# edge-1 listens on 5001, edge-2 on 5002.
-edge_port() { printf '%s\n' "$((5000 + ${1#edge-}))"; }
-edge_url() { printf 'http://127.0.0.1:%s\n' "$(edge_port "$1")"; }
+# The edges asked for, and any others an earlier `up` with a larger EVENTCHAT_EDGES left pid files for,
+# so that `down` and `status` still see them.
+known_edges() {
+  local file name
+  printf '%s\n' "${EDGES[@]}"
+  for file in "$PID_DIR"/edge-*.pid; do
+    [[ -e $file ]] || continue
+    name=$(basename "$file" .pid)
+    ((${name#edge-} > EDGE_COUNT)) && printf '%s\n' "$name"
+  done
+  return 0
+}
 
-# What the command line of each process must contain. Checked before trusting or signalling
-# a pid from a file, since after a reboot that pid may belong to something else entirely.
+mapfile -t KNOWN_EDGES < <(known_edges | sort -t- -k2 -n)
+ALL_PROCESSES=("${KNOWN_EDGES[@]}" "${WORKER_ROLES[@]/#/worker-}" nginx)
+
+# edge-1 listens on 5001, edge-2 on 5002, and so on.
+edge_port() { printf '%s\n' "$((5000 + ${1#edge-}))"; }
+# The address health checks, nginx and the summary use: the first of EVENTCHAT_EDGE_ADDRESSES.
+edge_url() { printf 'http://%s:%s\n' "${EDGE_ADDRESSES[0]}" "$(edge_port "$1")"; }
+# Every URL the edge listens on, in Kestrel's form (separated by semicolons).
+edge_urls() {
+  local address urls=()
+  for address in "${EDGE_ADDRESSES[@]}"; do urls+=("http://$address:$(edge_port "$1")"); done
+  (IFS=';' && printf '%s\n' "${urls[*]}")
+}
+
+# What the command line of each process must contain, followed by a space (the end of the
+# argument) or, for an edge listening on several addresses, by a semicolon. Checked before
+# trusting or signalling a pid from a file, since after a reboot that pid may belong to
+# something else entirely. An edge is recognised by its port whatever its addresses.
 cmdline_marker() {
   case $1 in
-    edge-*) printf 'EventChat.Api.dll --urls %s\n' "$(edge_url "$1")" ;;
+    edge-*) printf 'EventChat.Api.dll --urls http://%s:%s\n' "[0-9.]*" "$(edge_port "$1")" ;;
     worker-*) printf 'Workers:Roles=%s\n' "${1#worker-}" ;;
     nginx) printf 'nginx: master\n' ;;
   esac
@@ -67,10 +104,14 @@ cmdline_marker() {
 
 # Prints the pid of a process `up` started, if it is still running.
 running_pid() {
-  local pid
+  local pid cmdline marker
   pid=$(cat "$(pid_file "$1")" 2>/dev/null) || return 1
   [[ $pid =~ ^[0-9]+$ ]] && ! process_gone "$pid" || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$(cmdline_marker "$1")" || return 1
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  marker=$(cmdline_marker "$1")
+  [[ $1 == nginx ]] && marker="$marker*"
+  # shellcheck disable=SC2053 # the marker is a glob on purpose
+  [[ $cmdline == *$marker[\ \;]* ]] || return 1
   printf '%s\n' "$pid"
 }
 
@@ -136,7 +177,7 @@ run_migrations() {
   fi
 }
 
-# One key for both edges, so a token issued by one is accepted by the other; kept across
+# One key for every edge, so a token issued by one is accepted by the other; kept across
 # runs so that tokens survive a restart of the cluster.
 ensure_signing_key() {
   [[ -s $KEY_FILE ]] && return 0
@@ -145,13 +186,14 @@ ensure_signing_key() {
 }
 
 # Every WebSocket costs the edge (and nginx, twice) a file descriptor; the usual soft limit
-# of 1024 would cap a load test long before CPU does. Children inherit the raised limit.
+# of 1024 would cap a load test long before CPU does. Children inherit the raised limit, which
+# can go no higher than the hard limit this shell was given.
 raise_fd_limit() {
   local hard
   hard=$(ulimit -Hn)
   [[ $hard == unlimited ]] && hard=1048576
   ulimit -n "$hard" 2>/dev/null || log "could not raise the open-file limit above $(ulimit -n)"
-  log "open-file limit: $(ulimit -n)"
+  log "open-file limit: $(ulimit -n) per process"
 }
 
 start_edges() {
@@ -162,7 +204,7 @@ start_edges() {
       export Workers__Roles=none Edge__Id="$edge"
       Auth__SigningKey=$(cat "$KEY_FILE")
       export Auth__SigningKey
-      start_dotnet "$edge" "$API_DLL" --urls "$(edge_url "$edge")"
+      start_dotnet "$edge" "$API_DLL" --urls "$(edge_urls "$edge")"
     )
   done
 }
@@ -193,8 +235,11 @@ render_nginx_config() {
   fill_placeholder EVENTCHAT_NGINX_ERROR_LOG "$LOG_DIR/nginx.log"
   fill_placeholder EVENTCHAT_NGINX_ACCESS_LOG "$LOG_DIR/nginx-access.log"
   fill_placeholder EVENTCHAT_NGINX_LISTEN "127.0.0.1:$NGINX_PORT"
-  fill_placeholder EVENTCHAT_EDGE_1 "127.0.0.1:$(edge_port edge-1)"
-  fill_placeholder EVENTCHAT_EDGE_2 "127.0.0.1:$(edge_port edge-2)"
+  local edge servers=""
+  for edge in "${EDGES[@]}"; do
+    servers+="${servers:+$'\n        '}server ${EDGE_ADDRESSES[0]}:$(edge_port "$edge");"
+  done
+  fill_placeholder EVENTCHAT_EDGE_SERVERS "$servers"
   if [[ $template =~ \$\{EVENTCHAT_[A-Z0-9_]+\} ]]; then
     die "eng/nginx.conf uses ${BASH_REMATCH[0]}, which this script does not fill in"
   fi
@@ -255,11 +300,12 @@ check_workers_alive() {
 }
 
 print_summary() {
+  local edge
+  printf '\nEventChat cluster is up.\n'
+  for edge in "${EDGES[@]}"; do
+    printf '  %-15s %s\n' "edge ${edge#edge-}" "$(edge_urls "$edge" | sed 's/;/  /g')"
+  done
   cat <<EOF
-
-EventChat cluster is up.
-  edge 1          $(edge_url edge-1)
-  edge 2          $(edge_url edge-2)
   nginx (use me)  http://127.0.0.1:$NGINX_PORT   (sticky per client address, WebSockets proxied)
   RabbitMQ UI     http://127.0.0.1:15672   (login eventchat / eventchat)
   logs            $LOG_DIR/<name>.log

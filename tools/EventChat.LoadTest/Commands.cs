@@ -10,6 +10,7 @@ public static class Commands
     private const string Overview = """
         EventChat load test. Subcommands:
           connections  hold many idle authenticated connections; edge memory per connection
+          memory       the RSS of edge processes after a forced garbage collection
           chat         users in rooms sending at a rate; latency, throughput, loss/duplicate/order checks
           fanout       a few large rooms spread over the edges, a few senders; deliveries/s and latency
           persist      SendMessage as fast as acknowledged; acked/s, persisted/s, stored-exactly-once check
@@ -48,6 +49,8 @@ public static class Commands
                 "fanout" => await ChatAsync(rest, "fanout", "1000", "2", "4", "5", cancel.Token),
                 "connections" => await RunAsync(rest, "connections", Scenarios.ConnectionsScenario.Summary,
                     Scenarios.ConnectionsScenario.Specs, Scenarios.ConnectionsScenario.RunAsync, cancel.Token),
+                "memory" => await RunAsync(rest, "memory", Scenarios.MemoryCommand.Summary,
+                    Scenarios.MemoryCommand.Specs, Scenarios.MemoryCommand.RunAsync, cancel.Token),
                 "persist" => await RunAsync(rest, "persist", Scenarios.PersistScenario.Summary,
                     Scenarios.PersistScenario.Specs, Scenarios.PersistScenario.RunAsync, cancel.Token),
                 "reference" => await RunAsync(rest, "reference",

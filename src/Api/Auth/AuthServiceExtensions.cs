@@ -24,6 +24,10 @@ public static class AuthServiceExtensions
             .Configure<SymmetricSecurityKey>((jwt, key) =>
             {
                 jwt.MapInboundClaims = false;
+
+                // A hub connection keeps its request's principal for as long as it is open; nothing reads the raw
+                // token afterwards, so it is not kept in the authentication properties.
+                jwt.SaveToken = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = options.Issuer,
@@ -43,6 +47,14 @@ public static class AuthServiceExtensions
                             context.Token = token;
                         }
 
+                        return Task.CompletedTask;
+                    },
+
+                    // The validated identity holds every claim and the parsed token; the edge reads only the
+                    // subject and the name, and an idle connection should not carry more than those.
+                    OnTokenValidated = context =>
+                    {
+                        context.Principal = SlimPrincipal.From(context.Principal!, context.Scheme.Name);
                         return Task.CompletedTask;
                     },
                 };

@@ -46,13 +46,10 @@ public sealed partial class ChatHub(
     private string UserName => Context.User!.UserName();
 
     /// <summary>The rooms whose live stream this connection receives.</summary>
-    private ConcurrentDictionary<Guid, byte> SubscribedRooms =>
-        (ConcurrentDictionary<Guid, byte>)Context.Items[SubscribedRoomsKey]!;
+    private ConcurrentDictionary<Guid, byte> SubscribedRooms => ConnectionItem<Guid, byte>(SubscribedRoomsKey);
 
     public override async Task OnConnectedAsync()
     {
-        Context.Items[SubscribedRoomsKey] = new ConcurrentDictionary<Guid, byte>();
-        Context.Items[TypingKey] = new ConcurrentDictionary<Guid, long>();
         await presence.ConnectedAsync(UserId, UserName, Context.ConnectionId, Context.ConnectionAborted);
         Log.Connected(logger, UserId, Context.ConnectionId);
         await base.OnConnectedAsync();
@@ -60,7 +57,10 @@ public sealed partial class ChatHub(
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
-        await presence.DisconnectedAsync(UserId, UserName, Context.ConnectionId, SubscribedRooms.Keys.ToList(),
+        IReadOnlyCollection<Guid> subscribed = Context.Items.TryGetValue(SubscribedRoomsKey, out var rooms)
+            ? ((ConcurrentDictionary<Guid, byte>)rooms!).Keys.ToList()
+            : [];
+        await presence.DisconnectedAsync(UserId, UserName, Context.ConnectionId, subscribed,
             CancellationToken.None);
         Log.Disconnected(logger, UserId, Context.ConnectionId);
         await base.OnDisconnectedAsync(exception);
@@ -204,7 +204,7 @@ public sealed partial class ChatHub(
     {
         var id = ParseRoomId(roomId);
         await EnsureMemberAsync(id);
-        var lastSent = (ConcurrentDictionary<Guid, long>)Context.Items[TypingKey]!;
+        var lastSent = ConnectionItem<Guid, long>(TypingKey);
         var now = clock.GetTimestamp();
         var previous = lastSent.GetValueOrDefault(id);
         if (previous != 0 && clock.GetElapsedTime(previous, now) < TypingInterval)
@@ -390,6 +390,19 @@ public sealed partial class ChatHub(
 
     /// <summary>PostgreSQL keeps microseconds; rounding here makes history and the live stream carry the same time.</summary>
     private DateTimeOffset RoomStreamTime() => Infrastructure.Streams.RoomStream.Now(clock);
+
+    /// <summary>A per-connection map, made on first use so a connection that never joins or types carries none.</summary>
+    private ConcurrentDictionary<TKey, TValue> ConnectionItem<TKey, TValue>(string key)
+        where TKey : notnull
+    {
+        if (!Context.Items.TryGetValue(key, out var item))
+        {
+            item = new ConcurrentDictionary<TKey, TValue>();
+            Context.Items[key] = item;
+        }
+
+        return (ConcurrentDictionary<TKey, TValue>)item!;
+    }
 
     private static Guid ParseRoomId(string? roomId) =>
         Guid.TryParse(roomId, out var id) ? id : throw new HubException("roomId is not a valid room id.");

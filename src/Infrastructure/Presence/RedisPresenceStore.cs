@@ -148,7 +148,7 @@ public sealed class RedisPresenceStore(
     public async Task<PresenceStatus?> DisconnectedAsync(
         Guid userId, string connectionId, IReadOnlyCollection<Guid> rooms, CancellationToken cancellationToken)
     {
-        var subscribed = _local.TryRemove(connectionId, out var local) ? local.Rooms.Keys.Union(rooms).ToList() : rooms;
+        var subscribed = _local.TryRemove(connectionId, out var local) ? local.Rooms.Union(rooms).ToList() : rooms;
         var gone = new UnrecordedDisconnect(userId, subscribed, Now());
         try
         {
@@ -188,7 +188,7 @@ public sealed class RedisPresenceStore(
     {
         if (_local.TryGetValue(connectionId, out var local))
         {
-            local.Rooms[roomId] = 0;
+            local.Join(roomId);
         }
 
         var batch = Db.CreateBatch();
@@ -202,7 +202,7 @@ public sealed class RedisPresenceStore(
     {
         if (_local.TryGetValue(connectionId, out var local))
         {
-            local.Rooms.TryRemove(roomId, out _);
+            local.Leave(roomId);
         }
 
         var batch = Db.CreateBatch();
@@ -395,7 +395,7 @@ public sealed class RedisPresenceStore(
         foreach (var (connectionId, local) in _local)
         {
             decisions.Add((local.UserId, AddConnection(batch, writes, local.UserId, connectionId, local.Invisible)));
-            foreach (var room in local.Rooms.Keys)
+            foreach (var room in local.Rooms)
             {
                 AddSubscription(batch, writes, room, local.UserId, connectionId);
             }
@@ -509,7 +509,14 @@ public sealed class RedisPresenceStore(
     {
         public Guid UserId { get; } = userId;
 
-        public ConcurrentDictionary<Guid, byte> Rooms { get; } = new();
+        // Made at the first join: an edge holds one of these per open connection, most of them idle.
+        private ConcurrentDictionary<Guid, byte>? _rooms;
+
+        public ICollection<Guid> Rooms => _rooms?.Keys ?? [];
+
+        public void Join(Guid roomId) => LazyInitializer.EnsureInitialized(ref _rooms)[roomId] = 0;
+
+        public void Leave(Guid roomId) => _rooms?.TryRemove(roomId, out _);
 
         /// <summary>The flag as last known here; seeds Redis only if Redis lost its own copy.</summary>
         public bool? Invisible { get; set; }
