@@ -635,7 +635,15 @@ restart_edges() {
   for edge in $(edge_names); do
     pid=$(edge_pid "$edge")
     kill "$pid" 2>/dev/null || true
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+    local waited=0
+    while kill -0 "$pid" 2>/dev/null; do
+      # An edge drains its connections on SIGTERM; one that has not exited in 30 s is killed.
+      if ((waited++ == 150)); then
+        log "$edge (pid $pid) did not stop within 30 s of SIGTERM; killing it"
+        kill -9 "$pid" 2>/dev/null || true
+      fi
+      sleep 0.2
+    done
   done
   "$CLUSTER" up >>"$RESULTS/cluster-up.log" 2>&1 || die "eng/cluster.sh up could not restart the edges"
 }
@@ -977,8 +985,8 @@ comparison_section() {
 |---|---|---|
 | 100,000 idle connections, none dropped over 10 min | $largest held ${HOLD} s: $failed failed, $dropped dropped | $(idle_target_verdict "$largest" "$failed" "$dropped") |
 | ≤ 20 KB per idle connection | $(cell "connections-$largest" edgeKbPerConnection) KB | $(memory_verdict "connections-$largest" "$kb") |
-| p50 ≤ 10 ms at 1,000 msg/s, 10 readers | $p50_top ms at $top msg/s offered | $(if ((top == 1000)); then latency_verdict "chat$top-eventchat" "$p50_top" 10; else echo "$at_1000"; fi) |
-| p99 ≤ 50 ms at 1,000 msg/s, 10 readers | $p99_top ms | $(if ((top == 1000)); then latency_verdict "chat$top-eventchat" "$p99_top" 50; else echo "$at_1000"; fi) |
+| p50 ≤ 10 ms at 1,000 msg/s, rooms of 10 (9 readers besides the sender, as in the yardstick) | $p50_top ms at $top msg/s offered | $(if ((top == 1000)); then latency_verdict "chat$top-eventchat" "$p50_top" 10; else echo "$at_1000"; fi) |
+| p99 ≤ 50 ms at 1,000 msg/s, rooms of 10 | $p99_top ms | $(if ((top == 1000)); then latency_verdict "chat$top-eventchat" "$p99_top" 50; else echo "$at_1000"; fi) |
 | ≥ 5,000 persisted msg/s for 5 min, no loss or duplicates | $persisted msg/s sustained, ${PERSIST_SECONDS} s of sending; $missing missing, $dup duplicated | $(verdict "$persisted" ">=" 5000 "msg/s")$(if ((PERSIST_SECONDS < 300)); then echo " (over ${PERSIST_SECONDS} s, not 5 min)"; fi)$(if [[ $missing != 0 || $dup != 0 ]]; then echo "; **not shown exactly once**"; fi) |
 | ≥ 100,000 fan-out deliveries/s | $fan deliveries/s (at the fanout scenario's offered load) | $(verdict "$fan" ">=" 100000 "deliveries/s") |
 | 500 users / 50 rooms: p99 ≤ 20 ms | $p99_500 ms | $(latency_verdict chat500-eventchat "$p99_500" 20) |

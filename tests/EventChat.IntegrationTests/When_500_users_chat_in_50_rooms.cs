@@ -44,8 +44,9 @@ public sealed class When_500_users_chat_in_50_rooms(ClusterFixture cluster, ITes
         var figures = result.RootElement;
         output.WriteLine(json);
         Assert.True(code == 0, $"the tool exited with {code}{Environment.NewLine}{tool.Output}");
+        // Failed connections or sends would leave messages out of the checks, so a run with any is no proof.
         foreach (var fault in new[] { "lost", "duplicated", "outOfOrder", "unexpected", "ackedMissingFromHistory",
-                     "ackedDuplicatedInHistory" })
+                     "ackedDuplicatedInHistory", "connectionsFailed", "sendFailed" })
         {
             Assert.True(figures.GetProperty(fault).GetInt64() == 0, $"{fault}: {json}");
         }

@@ -380,12 +380,13 @@ public sealed partial class ChatHub(
             return;
         }
 
+        var checkStarted = memberships.BeginCheck();
         if (!await rooms.IsMemberAsync(roomId, UserId, Context.ConnectionAborted))
         {
             throw new HubException($"You are not a member of room {roomId}; join it first.");
         }
 
-        memberships.Confirm(roomId, UserId);
+        memberships.Confirm(roomId, UserId, checkStarted);
     }
 
     /// <summary>PostgreSQL keeps microseconds; rounding here makes history and the live stream carry the same time.</summary>

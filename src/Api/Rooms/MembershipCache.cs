@@ -22,6 +22,7 @@ public sealed partial class MembershipCache : IHostedService
     private readonly RedisChannel _channel;
     private readonly ILogger<MembershipCache> _logger;
     private int _confirmations;
+    private long _endings;
 
     /// <param name="redis">Redis, to hear of memberships ended on other edges; none in the embedded default.</param>
     public MembershipCache(
@@ -38,10 +39,24 @@ public sealed partial class MembershipCache : IHostedService
     public bool Holds(Guid roomId, Guid userId) =>
         _confirmedAt.TryGetValue((roomId, userId), out var at) && !Expired(at);
 
-    /// <summary>Records that the database has just confirmed the membership.</summary>
-    public void Confirm(Guid roomId, Guid userId)
+    /// <summary>
+    /// Marks the start of a database check. A membership that ends while the check runs may have been read before
+    /// it ended, so <see cref="Confirm"/> remembers nothing when any membership ended since this mark.
+    /// </summary>
+    public long BeginCheck() => Interlocked.Read(ref _endings);
+
+    /// <summary>Records that a database check begun at <paramref name="checkStarted"/> found the membership.</summary>
+    public void Confirm(Guid roomId, Guid userId, long checkStarted)
     {
         _confirmedAt[(roomId, userId)] = _clock.GetUtcNow().UtcTicks;
+        if (Interlocked.Read(ref _endings) != checkStarted)
+        {
+            // An ending arrived after the check began; it may be this one's, and it may have come before the write
+            // above, so the entry is taken back. The next call asks the database again.
+            _confirmedAt.TryRemove((roomId, userId), out _);
+            return;
+        }
+
         if (Interlocked.Increment(ref _confirmations) % SweepEvery == 0)
         {
             foreach (var (key, at) in _confirmedAt)
@@ -57,7 +72,7 @@ public sealed partial class MembershipCache : IHostedService
     /// <summary>Forgets a membership that has ended, here and on every other edge.</summary>
     public async Task EndedAsync(Guid roomId, Guid userId)
     {
-        _confirmedAt.TryRemove((roomId, userId), out _);
+        Forget(roomId, userId);
         if (_redis is null)
         {
             return;
@@ -100,8 +115,14 @@ public sealed partial class MembershipCache : IHostedService
         if (parts.Length == 2 && Guid.TryParseExact(parts[0], "N", out var roomId)
             && Guid.TryParseExact(parts[1], "N", out var userId))
         {
-            _confirmedAt.TryRemove((roomId, userId), out _);
+            Forget(roomId, userId);
         }
+    }
+
+    private void Forget(Guid roomId, Guid userId)
+    {
+        Interlocked.Increment(ref _endings);
+        _confirmedAt.TryRemove((roomId, userId), out _);
     }
 
     private static partial class Log

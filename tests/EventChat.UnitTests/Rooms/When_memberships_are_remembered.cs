@@ -19,7 +19,7 @@ public sealed class When_memberships_are_remembered
         var cache = Cache();
         Assert.False(cache.Holds(_room, _user));
 
-        cache.Confirm(_room, _user);
+        cache.Confirm(_room, _user, cache.BeginCheck());
         _clock.Advance(MembershipCache.Lifetime - TimeSpan.FromSeconds(1));
         Assert.True(cache.Holds(_room, _user));
         Assert.False(cache.Holds(_room, Guid.NewGuid()));
@@ -33,10 +33,25 @@ public sealed class When_memberships_are_remembered
     public async Task Should_forget_a_membership_that_ended()
     {
         var cache = Cache();
-        cache.Confirm(_room, _user);
+        cache.Confirm(_room, _user, cache.BeginCheck());
 
         await cache.EndedAsync(_room, _user);
 
         Assert.False(cache.Holds(_room, _user));
+    }
+
+    [Fact]
+    public async Task Should_not_remember_a_membership_read_while_it_was_ending()
+    {
+        var cache = Cache();
+
+        // The database said "member" to a check that began before the removal's notice arrived.
+        var checkStarted = cache.BeginCheck();
+        await cache.EndedAsync(_room, _user);
+        cache.Confirm(_room, _user, checkStarted);
+
+        Assert.False(cache.Holds(_room, _user));
+        cache.Confirm(_room, _user, cache.BeginCheck());
+        Assert.True(cache.Holds(_room, _user));
     }
 }

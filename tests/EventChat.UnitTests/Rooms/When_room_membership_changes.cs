@@ -133,8 +133,8 @@ public sealed class When_room_membership_changes : IAsyncLifetime
     {
         await AccessAsync(a => a.JoinAsync(_room, _alice, "alice", default));
         await AccessAsync(a => a.AddMemberAsync(_room, _owner, "owner1", _bob, default));
-        _memberships.Confirm(_room, _alice);
-        _memberships.Confirm(_room, _bob);
+        _memberships.Confirm(_room, _alice, _memberships.BeginCheck());
+        _memberships.Confirm(_room, _bob, _memberships.BeginCheck());
 
         await AccessAsync(a => a.LeaveAsync(_room, _alice, "alice", default));
         await AccessAsync(a => a.RemoveMemberAsync(_room, _owner, "owner1", _bob, default));
