@@ -35,11 +35,11 @@ public static class ConnectionsScenario
         var count = line.Count("connections", min: 1);
         var perAccount = line.Count("connections-per-account", min: 1);
         var concurrency = line.Count("setup-concurrency", min: 1);
-        var settle = TimeSpan.FromSeconds(line.Number("settle"));
-        var hold = TimeSpan.FromSeconds(line.Number("hold"));
+        var settle = TimeSpan.FromSeconds(line.Seconds("settle"));
+        var hold = TimeSpan.FromSeconds(line.Seconds("hold"));
         var forceGc = line.FlagDefaultOn("force-gc");
         var csv = line.WritableFile("csv");
-        var pids = line.List("edge-pids").Select(ParsePid).ToArray();
+        var pids = ParsePids(line.List("edge-pids"));
         using var sockets = new SocketPool(line.List("source-ips").Select(Loopback.RequireLoopbackAddress).ToArray());
         var apis = urls.Select(u => new ApiClient(u, sockets.Next())).ToArray();
         var metrics = new Metrics();
@@ -150,23 +150,62 @@ public static class ConnectionsScenario
         return failed > 0 || metrics.Get(Counter.Dropped) > 0 ? 1 : 0;
     }
 
-    internal static int ParsePid(string text) =>
-        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
-            out var pid) && ProcessMemory.ReadRssBytes(pid) is not null
-            ? pid
-            : throw new UsageException($"--edge-pids: '{text}' is not the pid of a running process on this machine.");
-
-    private static void AddMemory(Report report, int[] pids, long?[] before, long?[] after, long connections)
+    /// <summary>
+    /// The --edge-pids: each a running EventChat edge (its command line names EventChat.Api), none given twice.
+    /// More pids than --urls is fine, as one edge may listen on several of them.
+    /// </summary>
+    internal static int[] ParsePids(IReadOnlyList<string> texts)
     {
-        long totalBefore = 0;
-        long totalAfter = 0;
+        var pids = new List<int>();
+        foreach (var text in texts)
+        {
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var pid) || pid == 0)
+            {
+                throw new UsageException($"--edge-pids: '{text}' is not a pid.");
+            }
+
+            if (pids.Contains(pid))
+            {
+                throw new UsageException($"--edge-pids: {pid} is given twice.");
+            }
+
+            pids.Add(pid);
+        }
+
+        foreach (var pid in pids)
+        {
+            if (ProcessMemory.ReadRssBytes(pid) is null)
+            {
+                throw new UsageException($"--edge-pids: {pid} is not the pid of a running process on this machine.");
+            }
+
+            if (!ProcessMemory.IsEdge(pid))
+            {
+                throw new UsageException($"--edge-pids: {pid} is not an EventChat edge (its command line does not " +
+                                         "name EventChat.Api).");
+            }
+        }
+
+        return [.. pids];
+    }
+
+    /// <summary>
+    /// Each edge's RSS before and after, and their totals; an edge whose reading is missing (it exited) shows as
+    /// null, and then no total or per-connection figure is made up from the others.
+    /// </summary>
+    internal static void AddMemory(Report report, int[] pids, long?[] before, long?[] after, long connections)
+    {
+        var missing = new List<int>();
         for (var i = 0; i < pids.Length; i++)
         {
             report.Add($"edge{i}Pid", pids[i]);
-            report.Add($"edge{i}RssBeforeMb", (before[i] ?? 0) / 1048576.0);
-            report.Add($"edge{i}RssAfterMb", (after[i] ?? 0) / 1048576.0);
-            totalBefore += before[i] ?? 0;
-            totalAfter += after[i] ?? 0;
+            report.Add($"edge{i}RssBeforeMb", before[i] / 1048576.0);
+            report.Add($"edge{i}RssAfterMb", after[i] / 1048576.0);
+            if (before[i] is null || after[i] is null)
+            {
+                missing.Add(pids[i]);
+            }
         }
 
         if (pids.Length == 0)
@@ -174,10 +213,19 @@ public static class ConnectionsScenario
             return;
         }
 
-        report.Add("edgeRssBeforeMb", totalBefore / 1048576.0);
-        report.Add("edgeRssAfterMb", totalAfter / 1048576.0);
-        report.Add("edgeRssDeltaMb", (totalAfter - totalBefore) / 1048576.0);
-        report.Add("edgeKbPerConnection", connections == 0 ? 0 : (totalAfter - totalBefore) / 1024.0 / connections);
+        double? Total(long?[] readings) =>
+            readings.Any(r => r is null) ? null : readings.Sum(r => r!.Value) / 1048576.0;
+        var totalBefore = Total(before);
+        var totalAfter = Total(after);
+        report.Add("edgeRssBeforeMb", totalBefore);
+        report.Add("edgeRssAfterMb", totalAfter);
+        report.Add("edgeRssDeltaMb", totalAfter - totalBefore);
+        report.Add("edgeKbPerConnection", connections == 0 ? 0 : (totalAfter - totalBefore) * 1024 / connections);
+        if (missing.Count > 0)
+        {
+            report.Note($"the RSS of edge pid(s) {string.Join(", ", missing)} could not be read (the process " +
+                        "exited?), so the totals and edgeKbPerConnection are missing (null)");
+        }
     }
 
     private static IReadOnlyList<KeyValuePair<string, double>> RssExtras(int[] pids) =>
