@@ -74,7 +74,17 @@ public static class ConnectionsScenario
         var progress = new Progress(metrics, csv, () => RssExtras(pids));
         var started = Stopwatch.GetTimestamp();
         progress.Phase = "open";
-        await Parallel.ForEachAsync(
+        var interrupted = false;
+        try
+        {
+            await OpenAsync();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            interrupted = true;
+        }
+
+        Task OpenAsync() => Parallel.ForEachAsync(
             Enumerable.Range(0, count),
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (i, ct) =>
@@ -108,8 +118,10 @@ public static class ConnectionsScenario
         var opened = metrics.Get(Counter.Connections);
 
         progress.Phase = "hold";
-        await Task.Delay(hold, cancellationToken);
-        var rssAfter = pids.Length > 0 ? await ReadRssAsync() : [];
+        interrupted = interrupted || !await Interruption.DelayAsync(hold, cancellationToken);
+        var rssAfter = pids.Length == 0 ? []
+            : interrupted ? new long?[pids.Length]
+            : await ReadRssAsync();
         var stillOpen = metrics.Get(Counter.Connections);
 
         progress.Phase = "close";
@@ -135,6 +147,7 @@ public static class ConnectionsScenario
             report.Note($"first connection error: {firstError}");
         }
 
+        report.Add("interrupted", interrupted);
         AddMemory(report, pids, rssBefore, rssAfter, stillOpen);
         if (pids.Length > 0)
         {
@@ -146,8 +159,14 @@ public static class ConnectionsScenario
                   "collection (turned off, or an edge had no diagnostics port), so it includes uncollected garbage.");
         }
 
+        if (interrupted)
+        {
+            report.Verdict("interrupted by Ctrl+C: the connections were not all opened or held for --hold, and " +
+                           "the edges' RSS was not read after it");
+        }
+
         report.Write(Console.Out);
-        return failed > 0 || metrics.Get(Counter.Dropped) > 0 ? 1 : 0;
+        return interrupted ? Interruption.ExitCode : failed > 0 || metrics.Get(Counter.Dropped) > 0 ? 1 : 0;
     }
 
     /// <summary>
@@ -223,8 +242,8 @@ public static class ConnectionsScenario
         report.Add("edgeKbPerConnection", connections == 0 ? 0 : (totalAfter - totalBefore) * 1024 / connections);
         if (missing.Count > 0)
         {
-            report.Note($"the RSS of edge pid(s) {string.Join(", ", missing)} could not be read (the process " +
-                        "exited?), so the totals and edgeKbPerConnection are missing (null)");
+            report.Note($"the RSS of edge pid(s) {string.Join(", ", missing)} was not read (the process had " +
+                        "exited, or the run was interrupted), so the totals and edgeKbPerConnection are missing (null)");
         }
     }
 
