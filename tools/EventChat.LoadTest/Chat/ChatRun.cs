@@ -31,7 +31,7 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
         WarnAboutFloodLimit(report);
 
         var exitCode = 0;
-        await using (var progress = new Progress(_metrics, settings.Csv))
+        await using (var progress = new Progress(_metrics, settings.Csv, showPersisted: false))
         {
             try
             {
@@ -255,18 +255,26 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
 
     private void WarnAboutFloodLimit(Report report)
     {
+        if (FloodLimitNote(settings) is { } note)
+        {
+            report.Note(note);
+        }
+    }
+
+    /// <summary>
+    /// A warning when the busiest account would send more than EventChat's default flood limit allows, else null.
+    /// </summary>
+    public static string? FloodLimitNote(ChatSettings settings)
+    {
         // Only the first --senders users send, and an account's users are consecutive, so the busiest account
         // sends from at most min(connections-per-account, senders) of its users.
-        var sendingPerAccount = Math.Min(settings.ConnectionsPerAccount, settings.Senders);
-        var perAccount = settings.Rate * sendingPerAccount * 10;
-        if (!settings.Reference && perAccount > 30)
-        {
-            report.Note(
-                $"each sending account sends about {perAccount:0.#} messages per 10 s, above EventChat's default " +
-                "flood limit (Moderation:FloodLimit 30 per Moderation:FloodWindow 00:00:10): raise it where " +
-                "moderation runs (the moderation worker in a cluster, e.g. Moderation__FloodLimit=1000000 in its " +
-                "environment; the single process of the embedded default) or messages come back as " +
-                "MessageRejected and count as rejected, not delivered");
-        }
+        var perAccount = settings.Rate * Math.Min(settings.ConnectionsPerAccount, settings.Senders) * 10;
+        return settings.Reference || perAccount <= 30
+            ? null
+            : $"each sending account sends about {perAccount:0.#} messages per 10 s, above EventChat's default " +
+              "flood limit (Moderation:FloodLimit 30 per Moderation:FloodWindow 00:00:10): raise it where " +
+              "moderation runs (the moderation worker in a cluster, e.g. Moderation__FloodLimit=1000000 in its " +
+              "environment; the single process of the embedded default) or messages come back as " +
+              "MessageRejected and count as rejected, not delivered";
     }
 }

@@ -71,7 +71,7 @@ public static class ConnectionsScenario
         var stopping = false;
         var failed = 0;
         string? firstError = null;
-        var progress = new Progress(metrics, csv, () => RssExtras(pids));
+        var progress = new Progress(metrics, csv, () => RssExtras(pids), showPersisted: false);
         var started = Stopwatch.GetTimestamp();
         progress.Phase = "open";
         var interrupted = false;
@@ -173,7 +173,7 @@ public static class ConnectionsScenario
     /// The --edge-pids: each a running EventChat edge (its command line names EventChat.Api), none given twice.
     /// More pids than --urls is fine, as one edge may listen on several of them.
     /// </summary>
-    internal static int[] ParsePids(IReadOnlyList<string> texts)
+    public static int[] ParsePids(IReadOnlyList<string> texts)
     {
         var pids = new List<int>();
         foreach (var text in texts)
@@ -213,7 +213,7 @@ public static class ConnectionsScenario
     /// Each edge's RSS before and after, and their totals; an edge whose reading is missing (it exited) shows as
     /// null, and then no total or per-connection figure is made up from the others.
     /// </summary>
-    internal static void AddMemory(Report report, int[] pids, long?[] before, long?[] after, long connections)
+    public static void AddMemory(Report report, int[] pids, long?[] before, long?[] after, long connections)
     {
         var missing = new List<int>();
         for (var i = 0; i < pids.Length; i++)

@@ -21,13 +21,13 @@ public static class MemoryCommand
 
     public static async Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken)
     {
+        var forceGc = line.FlagDefaultOn("force-gc");
         var pids = ConnectionsScenario.ParsePids(line.List("edge-pids"));
         if (pids.Length == 0)
         {
             throw new UsageException("--edge-pids: give at least one pid.");
         }
 
-        var forceGc = line.FlagDefaultOn("force-gc");
         var collected = true;
         foreach (var pid in forceGc ? pids : [])
         {
