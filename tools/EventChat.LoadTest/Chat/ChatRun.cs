@@ -167,7 +167,8 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
         report.Add("deliveredTotal", _metrics.Get(Counter.Delivered));
         report.Add("droppedConnections", _metrics.Get(Counter.Dropped));
         report.Add("reconnected", _metrics.Get(Counter.Reconnected));
-        report.Add("disconnectedAtEnd", live.Count(m => m.DisconnectedAtEnd));
+        var disconnectedAtEnd = live.Count(m => m.DisconnectedAtEnd);
+        report.Add("disconnectedAtEnd", disconnectedAtEnd);
         report.Add("recoveredAfterReconnect", _metrics.Get(Counter.Recovered));
         report.Add("authRetries", apis.Sum(a => a.Retries));
         report.Add("drainSeconds", drainSeconds);
@@ -178,7 +179,10 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
         var inconclusive = connectionsFailed > 0
             ? $"{connectionsFailed} of {_members.Count} users failed to connect and join at set-up, so the run did " +
               "not load what was asked (see the first connection error below)"
-            : null;
+            : disconnectedAtEnd > 0
+                ? $"{disconnectedAtEnd} of {live.Count} users had lost their connection and not got it back when " +
+                  "the run ended, so the checks could not follow them to the end"
+                : null;
         if (!settings.Check)
         {
             report.Add("checked", false);
