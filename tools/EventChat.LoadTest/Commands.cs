@@ -1,5 +1,6 @@
 using EventChat.LoadTest.Chat;
 using EventChat.LoadTest.Cli;
+using EventChat.LoadTest.Common;
 using EventChat.LoadTest.Reference;
 
 namespace EventChat.LoadTest;
@@ -24,7 +25,14 @@ public static class Commands
     /// <summary>
     /// Runs a subcommand; a usage error or a run that cannot go on is reported on <paramref name="error"/>.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter error)
+    public static Task<int> RunAsync(string[] args, TextWriter error) =>
+        RunAsync(args, error, CancellationToken.None);
+
+    /// <summary>
+    /// Runs a subcommand; <paramref name="interrupt"/> acts as Ctrl+C does: the run stops and reports what it has,
+    /// with exit code 130.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter error, CancellationToken interrupt)
     {
         if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
         {
@@ -32,9 +40,14 @@ public static class Commands
             return args.Length == 0 ? 2 : 0;
         }
 
-        using var cancel = new CancellationTokenSource();
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
         void OnCancelKey(object? sender, ConsoleCancelEventArgs e)
         {
+            if (cancel.IsCancellationRequested)
+            {
+                Environment.Exit(Interruption.ExitCode);
+            }
+
             e.Cancel = true;
             cancel.Cancel();
         }
@@ -66,7 +79,12 @@ public static class Commands
             await error.WriteLineAsync($"error: {ex.Message}");
             return 2;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            await error.WriteLineAsync("interrupted by Ctrl+C during set-up, before anything was measured");
+            return Interruption.ExitCode;
+        }
+        catch (Exception ex)
         {
             // A run that cannot go on (an edge that does not answer, a file that cannot be written) ends with one
             // line that says why, not a stack trace; exit code 4 tells it apart from a bad command line.

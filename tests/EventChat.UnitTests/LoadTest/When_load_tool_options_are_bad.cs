@@ -68,6 +68,17 @@ public sealed class When_load_tool_options_are_bad : IDisposable
         { "persist", "--setup-concurrency", "0" },
         { "reference", "--duration", "-1" },
         { "reference", "--duration", "NaN" },
+        { "chat", "--duration", "1e10" },
+        { "chat", "--warmup", "1e10" },
+        { "chat", "--drain", "1e10" },
+        { "chat", "--rate", "0.0000001" },
+        { "fanout", "--duration", "1e10" },
+        { "connections", "--hold", "1e10" },
+        { "connections", "--settle", "1e10" },
+        { "persist", "--duration", "1e10" },
+        { "persist", "--drain", "1e10" },
+        { "persist", "--max-rate", "1e-10" },
+        { "reference", "--duration", "1e10" },
     };
 
     [Theory]
@@ -168,6 +179,78 @@ public sealed class When_load_tool_options_are_bad : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("connections")]
+    [InlineData("memory")]
+    public async Task Should_refuse_a_word_other_than_true_or_false_after_a_flag(string scenario)
+    {
+        var (code, error) = await RunAsync(WithUrls(scenario, "--force-gc", "nope"));
+
+        AssertRefused(code, error, "--force-gc");
+    }
+
+    [Theory]
+    [InlineData("chat")]
+    [InlineData("persist")]
+    [InlineData("connections")]
+    public async Task Should_refuse_a_url_with_a_path(string scenario)
+    {
+        var (code, error) = await RunAsync(scenario, "--urls", $"{Url}/some/path");
+
+        AssertRefused(code, error, "/some/path");
+    }
+
+    [Theory]
+    [InlineData("chat")]
+    [InlineData("persist")]
+    [InlineData("connections")]
+    public async Task Should_say_a_csv_that_is_a_directory_is_a_directory(string scenario)
+    {
+        var directory = Directory.CreateTempSubdirectory("lt-csv-");
+        try
+        {
+            var (code, error) = await RunAsync(scenario, "--urls", Url, "--csv", directory.FullName);
+
+            AssertRefused(code, error, "is a directory");
+        }
+        finally
+        {
+            directory.Delete();
+        }
+    }
+
+    [Fact]
+    public async Task Should_refuse_more_senders_than_users()
+    {
+        var (code, error) = await RunAsync("chat", "--urls", Url, "--senders", "999", "--users", "10", "--rooms", "2");
+
+        AssertRefused(code, error, "--senders");
+    }
+
+    [Theory]
+    [InlineData("connections")]
+    [InlineData("memory")]
+    public async Task Should_refuse_a_pid_that_is_not_an_edge(string scenario)
+    {
+        var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, error) = await RunAsync(WithUrls(scenario, "--edge-pids", pid));
+
+        AssertRefused(code, error, "not an EventChat edge");
+    }
+
+    [Theory]
+    [InlineData("connections")]
+    [InlineData("memory")]
+    public async Task Should_refuse_a_pid_given_twice(string scenario)
+    {
+        var pid = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var (code, error) = await RunAsync(WithUrls(scenario, "--edge-pids", $"{pid},{pid}"));
+
+        AssertRefused(code, error, "twice");
+    }
+
     public void Dispose() => _edge.Dispose();
 
     private static async Task<(int Code, string Error)> RunAsync(params string[] args)
@@ -176,6 +259,10 @@ public sealed class When_load_tool_options_are_bad : IDisposable
         var code = await Commands.RunAsync(args, error).WaitAsync(Bound);
         return (code, error.ToString());
     }
+
+    // The memory command reads pids only and has no --urls.
+    private string[] WithUrls(string scenario, params string[] args) =>
+        scenario == "memory" ? [scenario, .. args] : [scenario, "--urls", Url, .. args];
 
     private void AssertRefused(int code, string error, string mentioned)
     {

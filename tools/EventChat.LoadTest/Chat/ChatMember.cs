@@ -27,6 +27,9 @@ public abstract class ChatMember(int index, int room, ChatContext context) : IAs
 
     protected ChatContext Context { get; } = context;
 
+    /// <summary>Whether the member had lost its connection, and not got it back, when the run ended.</summary>
+    public abstract bool DisconnectedAtEnd { get; }
+
     public abstract Task ConnectAsync(CancellationToken cancellationToken);
 
     public abstract Task JoinAsync(CancellationToken cancellationToken);

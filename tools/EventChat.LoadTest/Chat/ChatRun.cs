@@ -31,7 +31,7 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
         WarnAboutFloodLimit(report);
 
         var exitCode = 0;
-        await using (var progress = new Progress(_metrics, settings.Csv))
+        await using (var progress = new Progress(_metrics, settings.Csv, showPersisted: false))
         {
             try
             {
@@ -48,8 +48,10 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
                     }
                 }
 
-                await ConnectAndJoinAsync(report, cancellationToken);
-                exitCode = await MeasureAndCheckAsync(context, progress, apis, ownerToken, report, cancellationToken);
+                var failed = await ConnectAndJoinAsync(report, cancellationToken);
+                exitCode = failed == _members.Count
+                    ? NobodyConnected(report)
+                    : await MeasureAndCheckAsync(context, progress, apis, ownerToken, report, failed, cancellationToken);
             }
             finally
             {
@@ -95,7 +97,7 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
         return logins[0].AccessToken;
     }
 
-    private async Task ConnectAndJoinAsync(Report report, CancellationToken cancellationToken)
+    private async Task<int> ConnectAndJoinAsync(Report report, CancellationToken cancellationToken)
     {
         var failed = 0;
         string? firstError = null;
@@ -125,22 +127,24 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
 
         await Console.Error.WriteLineAsync(
             $"{_members.Count - failed} of {_members.Count} users connected and joined, {failed} failed");
+        return failed;
     }
 
     private async Task<int> MeasureAndCheckAsync(
         ChatContext context, Progress progress, ApiClient[] apis, string? ownerToken, Report report,
-        CancellationToken cancellationToken)
+        int connectionsFailed, CancellationToken cancellationToken)
     {
         var live = _members.Where(m => m.Connected).ToList();
         using var stopSending = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var senders = live.Where(m => m.Index < settings.Senders).Select(m => m.SendLoopAsync(stopSending.Token)).ToList();
 
         progress.Phase = "warmup";
-        await Task.Delay(TimeSpan.FromSeconds(settings.Warmup), cancellationToken);
+        var completed = await Interruption.DelayAsync(TimeSpan.FromSeconds(settings.Warmup), cancellationToken);
         var before = Snapshot();
         context.MeasureStart = Stopwatch.GetTimestamp();
         progress.Phase = "measure";
-        await Task.Delay(TimeSpan.FromSeconds(settings.Duration), cancellationToken);
+        completed = completed
+                    && await Interruption.DelayAsync(TimeSpan.FromSeconds(settings.Duration), cancellationToken);
         context.MeasureEnd = Stopwatch.GetTimestamp();
         var after = Snapshot();
         var measured = Stopwatch.GetElapsedTime(context.MeasureStart, context.MeasureEnd).TotalSeconds;
@@ -148,8 +152,9 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
         progress.Phase = "drain";
         await stopSending.CancelAsync();
         await Task.WhenAll(senders);
-        var drainSeconds = await DrainAsync(live, context, cancellationToken);
+        var drainSeconds = completed ? await DrainAsync(live, context, cancellationToken) : 0;
         context.Stopping = true;
+        var interrupted = cancellationToken.IsCancellationRequested;
 
         report.Add("measureSeconds", measured);
         report.Add("sentPerSec", (after[0] - before[0]) / measured);
@@ -162,39 +167,69 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
         report.Add("deliveredTotal", _metrics.Get(Counter.Delivered));
         report.Add("droppedConnections", _metrics.Get(Counter.Dropped));
         report.Add("reconnected", _metrics.Get(Counter.Reconnected));
-        report.Add("disconnectedAtEnd", live.OfType<EventChatMember>().Count(m => m.Reconnecting));
+        var disconnectedAtEnd = live.Count(m => m.DisconnectedAtEnd);
+        report.Add("disconnectedAtEnd", disconnectedAtEnd);
         report.Add("recoveredAfterReconnect", _metrics.Get(Counter.Recovered));
         report.Add("authRetries", apis.Sum(a => a.Retries));
         report.Add("drainSeconds", drainSeconds);
         _metrics.Latency.Total().AddTo(report, "latency");
         context.AckLatency.Total().AddTo(report, "ack");
+        report.Add("interrupted", interrupted);
 
+        var inconclusive = connectionsFailed > 0
+            ? $"{connectionsFailed} of {_members.Count} users failed to connect and join at set-up, so the run did " +
+              "not load what was asked (see the first connection error below)"
+            : disconnectedAtEnd > 0
+                ? $"{disconnectedAtEnd} of {live.Count} users had lost their connection and not got it back when " +
+                  "the run ended, so the checks could not follow them to the end"
+                : null;
         if (!settings.Check)
         {
             report.Add("checked", false);
-            AddSendFailures(context, report, null);
-            return 0;
+            AddSendFailures(context, report, null, inconclusive, interrupted);
+            return interrupted ? Interruption.ExitCode : inconclusive is null ? 0 : 3;
         }
 
+        // Ctrl+C has cancelled the run's token by now if it came; the checks still run to the end.
         progress.Phase = "check";
         var result = settings.Reference
             ? DeliveryChecks.CheckReference(live)
-            : await DeliveryChecks.CheckEventChatAsync(live, context, apis[0], ownerToken!, cancellationToken);
+            : await DeliveryChecks.CheckEventChatAsync(live, context, apis[0], ownerToken!, CancellationToken.None);
         result.AddTo(report);
-        AddSendFailures(context, report, result.Faults == 0);
-        return result.Faults > 0 ? 1 : 0;
+        AddSendFailures(context, report, result.Faults == 0, inconclusive, interrupted);
+        return interrupted ? Interruption.ExitCode : result.Faults > 0 ? 1 : inconclusive is null ? 0 : 3;
     }
 
-    private void AddSendFailures(ChatContext context, Report report, bool? correct)
+    private int NobodyConnected(Report report)
+    {
+        report.Add("interrupted", false);
+        report.Add("checked", false);
+        report.Verdict(
+            $"inconclusive: none of the {_members.Count} users could connect and join, so nothing was sent or " +
+            "measured (is --urls the right server for --target?)");
+        return 3;
+    }
+
+    private void AddSendFailures(
+        ChatContext context, Report report, bool? correct, string? inconclusive, bool interrupted)
     {
         var failures = context.SendFailures;
         report.Add("sendFailedReasons", failures.Counts());
         var sent = _metrics.Get(Counter.Sent);
         var failed = _metrics.Get(Counter.SendFailed);
         const string Promise = "no acknowledged message was lost, duplicated or out of order";
-        report.Verdict(correct is { } ok
-            ? Verdict.Describe(ok, Promise, sent, failed, failures)
-            : $"not checked (--check false); {failed} of {sent} sends failed");
+        if (interrupted)
+        {
+            report.Verdict(Interruption.Verdict);
+        }
+
+        report.Verdict(correct switch
+        {
+            false => Verdict.Describe(false, Promise, sent, failed, failures),
+            _ when inconclusive is not null => Verdict.Inconclusive(inconclusive, sent, failed, failures),
+            true => Verdict.Describe(true, Promise, sent, failed, failures),
+            null => $"not checked (--check false); {failed} of {sent} sends failed",
+        });
     }
 
     private long[] Snapshot() =>
@@ -224,13 +259,26 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
 
     private void WarnAboutFloodLimit(Report report)
     {
-        var perAccount = settings.Rate * settings.ConnectionsPerAccount * 10;
-        if (!settings.Reference && perAccount > 30)
+        if (FloodLimitNote(settings) is { } note)
         {
-            report.Note(
-                $"each account sends about {perAccount:0} messages per 10 s, above EventChat's default flood limit " +
-                "(Moderation:FloodLimit 30 per Moderation:FloodWindow 00:00:10): raise it on the edges or messages " +
-                "come back as MessageRejected and count as rejected, not delivered");
+            report.Note(note);
         }
+    }
+
+    /// <summary>
+    /// A warning when the busiest account would send more than EventChat's default flood limit allows, else null.
+    /// </summary>
+    public static string? FloodLimitNote(ChatSettings settings)
+    {
+        // Only the first --senders users send, and an account's users are consecutive, so the busiest account
+        // sends from at most min(connections-per-account, senders) of its users.
+        var perAccount = settings.Rate * Math.Min(settings.ConnectionsPerAccount, settings.Senders) * 10;
+        return settings.Reference || perAccount <= 30
+            ? null
+            : $"each sending account sends about {perAccount:0.#} messages per 10 s, above EventChat's default " +
+              "flood limit (Moderation:FloodLimit 30 per Moderation:FloodWindow 00:00:10): raise it where " +
+              "moderation runs (the moderation worker in a cluster, e.g. Moderation__FloodLimit=1000000 in its " +
+              "environment; the single process of the embedded default) or messages come back as " +
+              "MessageRejected and count as rejected, not delivered";
     }
 }

@@ -81,17 +81,22 @@ public sealed record ChatSettings
         }
 
         var senders = line.Count("senders");
+        if (senders > users)
+        {
+            throw new UsageException($"--senders ({senders}) must not be more than --users ({users}).");
+        }
+
         return new ChatSettings
         {
             Urls = Loopback.RequireUrls(line.List("urls")),
             Reference = target == "reference",
             Users = users,
             Rooms = rooms,
-            Senders = senders == 0 ? users : Math.Min(senders, users),
-            Rate = line.Positive("rate"),
-            Warmup = line.Number("warmup"),
-            Duration = line.Positive("duration"),
-            Drain = line.Number("drain"),
+            Senders = senders == 0 ? users : senders,
+            Rate = line.Rate("rate"),
+            Warmup = line.Seconds("warmup"),
+            Duration = line.Seconds("duration", allowZero: false),
+            Drain = line.Seconds("drain"),
             ConnectionsPerAccount = line.Count("connections-per-account", min: 1),
             SetupConcurrency = line.Count("setup-concurrency", min: 1),
             TextBytes = line.Count("text-bytes"),

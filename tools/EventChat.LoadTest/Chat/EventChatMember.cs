@@ -37,6 +37,8 @@ public sealed class EventChatMember : ChatMember
     /// <summary>True while the connection is down and the member is trying to connect again.</summary>
     public bool Reconnecting => Volatile.Read(ref _reconnecting) == 1;
 
+    public override bool DisconnectedAtEnd => Reconnecting;
+
     private Guid RoomId => Context.RoomIds[Room];
 
     private HubConnection Connection => Volatile.Read(ref _current).Connection;

@@ -15,6 +15,10 @@ public sealed class ReferenceMember(int index, int room, ChatContext context, Ur
     private readonly CancellationTokenSource _stop = new();
     private WebSocket? _socket;
     private Task? _receiving;
+    private int _dropped;
+
+    // The reference server has no catch-up and the member does not reconnect: a drop lasts to the end.
+    public override bool DisconnectedAtEnd => Volatile.Read(ref _dropped) == 1;
 
     public override async Task ConnectAsync(CancellationToken cancellationToken)
     {
@@ -95,6 +99,7 @@ public sealed class ReferenceMember(int index, int room, ChatContext context, Ur
 
         if (!Context.Stopping)
         {
+            Volatile.Write(ref _dropped, 1);
             Context.Metrics.Add(Counter.Dropped);
             Context.Metrics.Add(Counter.Connections, -1);
         }

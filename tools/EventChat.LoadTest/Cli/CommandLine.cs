@@ -16,6 +16,9 @@ public sealed class CommandLine
         _specs = specs.ToDictionary(s => s.Name, StringComparer.OrdinalIgnoreCase);
     }
 
+    /// <summary>The longest wait any option may ask for: 7 days.</summary>
+    public const double MaxSeconds = 7 * 24 * 3600;
+
     public IList<string> Positional { get; } = new List<string>();
 
     public bool HelpRequested { get; private set; }
@@ -54,7 +57,8 @@ public sealed class CommandLine
 
             if (spec.Default is null && inline is null)
             {
-                var isValue = i + 1 < args.Count && args[i + 1] is "true" or "false";
+                // A word after a flag is its value, so that '--force-gc nope' is refused rather than dropped.
+                var isValue = i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
                 line._values[name] = isValue ? args[++i] : "true";
                 continue;
             }
@@ -114,6 +118,31 @@ public sealed class CommandLine
         return value > 0 ? value : throw new UsageException($"--{name} must be above 0, not '{Text(name)}'.");
     }
 
+    /// <summary>
+    /// Seconds to wait, from zero (or above zero when <paramref name="allowZero"/> is false) to
+    /// <see cref="MaxSeconds"/>, so that every wait fits a timer.
+    /// </summary>
+    public double Seconds(string name, bool allowZero = true)
+    {
+        var value = allowZero ? Number(name) : Positive(name);
+        return value <= MaxSeconds
+            ? value
+            : throw new UsageException($"--{name} must be at most {MaxSeconds:0} seconds (7 days), not '{Text(name)}'.");
+    }
+
+    /// <summary>
+    /// A rate per second above zero whose interval, 1 / rate times <paramref name="perInterval"/>, is at most
+    /// <see cref="MaxSeconds"/>; zero too when <paramref name="zeroMeansNone"/>.
+    /// </summary>
+    public double Rate(string name, double perInterval = 1, bool zeroMeansNone = false)
+    {
+        var value = zeroMeansNone ? Number(name) : Positive(name);
+        return value == 0 || perInterval / value <= MaxSeconds
+            ? value
+            : throw new UsageException(
+                $"--{name} is so low that one message would wait more than 7 days, not '{Text(name)}'.");
+    }
+
     /// <summary><c>true</c> or <c>false</c>.</summary>
     public bool Boolean(string name) => ParseBool(name, Text(name));
 
@@ -139,6 +168,11 @@ public sealed class CommandLine
         if (path is null)
         {
             return null;
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw new UsageException($"--{name}: '{path}' is a directory; give a file name.");
         }
 
         var existed = File.Exists(path);

@@ -19,6 +19,11 @@ public static class Loopback
             throw new Cli.UsageException($"'{url}' is not a loopback address (127.0.0.0/8): the tool only loads local servers.");
         }
 
+        if (uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            throw new Cli.UsageException($"'{url}' has a path or query; give the server's root, e.g. http://127.0.0.1:5000.");
+        }
+
         return uri;
     }
 

@@ -40,6 +40,19 @@ public static class ProcessMemory
         }
     }
 
+    /// <summary>Whether the process's command line names the EventChat edge (EventChat.Api).</summary>
+    public static bool IsEdge(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("EventChat.Api", StringComparison.Ordinal);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     public static long? ReadRssBytes(int pid)
     {
         try

@@ -12,15 +12,23 @@ public sealed class Progress : IAsyncDisposable
     private readonly Metrics _metrics;
     private readonly StreamWriter? _csv;
     private readonly Func<IReadOnlyList<KeyValuePair<string, double>>>? _extra;
+    private readonly bool _showPersisted;
     private readonly CancellationTokenSource _stop = new();
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly Task _loop;
     private bool _headerWritten;
 
-    public Progress(Metrics metrics, string? csvPath, Func<IReadOnlyList<KeyValuePair<string, double>>>? extra = null)
+    /// <param name="showPersisted">
+    /// Whether the progress line shows persisted/s; chat and fanout do not measure storage, so they leave it out
+    /// (the CSV column stays, at zero, so every CSV has the same columns).
+    /// </param>
+    public Progress(
+        Metrics metrics, string? csvPath, Func<IReadOnlyList<KeyValuePair<string, double>>>? extra = null,
+        bool showPersisted = true)
     {
         _metrics = metrics;
         _extra = extra;
+        _showPersisted = showPersisted;
         _csv = csvPath is null ? null : new StreamWriter(csvPath, append: false);
         _loop = RunAsync();
     }
@@ -57,7 +65,8 @@ public sealed class Progress : IAsyncDisposable
                 var extraText = string.Concat(extra.Select(e => $" {e.Key} {e.Value:0.#}"));
                 await Console.Error.WriteLineAsync(
                     $"[{elapsed,5:0}s {Phase,-7}] conns {_metrics.Get(Counter.Connections)} sent/s {rates[0]:0} " +
-                    $"acked/s {rates[1]:0} delivered/s {rates[2]:0} persisted/s {rates[3]:0} " +
+                    $"acked/s {rates[1]:0} delivered/s {rates[2]:0} " +
+                    (_showPersisted ? $"persisted/s {rates[3]:0} " : string.Empty) +
                     $"p99 {total.P99:0.0}ms (last 1s {interval.P99:0.0}ms){extraText}");
                 WriteCsv(elapsed, rates, interval, total, extra);
             }

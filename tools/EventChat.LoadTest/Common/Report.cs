@@ -19,6 +19,19 @@ public sealed class Report
     public void Add(string key, double value) =>
         _rows.Add(new(key, JsonValue.Create(double.IsFinite(value) ? Math.Round(value, 3) : 0)));
 
+    /// <summary>A figure that may be missing: null in the JSON, n/a in the table.</summary>
+    public void Add(string key, double? value)
+    {
+        if (value is { } figure)
+        {
+            Add(key, figure);
+        }
+        else
+        {
+            _rows.Add(new(key, null));
+        }
+    }
+
     public void Add(string key, string? value) => _rows.Add(new(key, value is null ? null : JsonValue.Create(value)));
 
     public void Add(string key, bool value) => _rows.Add(new(key, JsonValue.Create(value)));
@@ -85,7 +98,7 @@ public sealed class Report
 
     private static string Format(JsonNode? value) => value switch
     {
-        null => "-",
+        null => "n/a",
         JsonValue v when v.TryGetValue<double>(out var d) => d.ToString("0.###", CultureInfo.InvariantCulture),
         JsonValue v when v.TryGetValue<long>(out var l) => l.ToString("N0", CultureInfo.InvariantCulture),
         _ => value.ToString(),

@@ -6,9 +6,17 @@ namespace EventChat.LoadTest.Common;
 /// </summary>
 public static class Verdict
 {
-    public static string Describe(bool correct, string promise, long sent, long sendFailed, FailureReasons reasons)
+    public static string Describe(bool correct, string promise, long sent, long sendFailed, FailureReasons reasons) =>
+        WithSendFailures(
+            correct ? $"correct: {promise}" : "NOT correct: the checks found faults (see the counts above)",
+            sent, sendFailed, reasons);
+
+    /// <summary>A run whose checks found no fault but cannot vouch for the product either (exit code 3).</summary>
+    public static string Inconclusive(string why, long sent, long sendFailed, FailureReasons reasons) =>
+        WithSendFailures($"inconclusive: {why}", sent, sendFailed, reasons);
+
+    private static string WithSendFailures(string outcome, long sent, long sendFailed, FailureReasons reasons)
     {
-        var outcome = correct ? $"correct: {promise}" : "NOT correct: the checks found faults (see the counts above)";
         if (sendFailed == 0)
         {
             return $"{outcome}; no send failed";

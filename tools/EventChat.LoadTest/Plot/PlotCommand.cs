@@ -84,8 +84,19 @@ public static class PlotCommand
         var points = new List<(double, double)>();
         foreach (var result in files.Select(ReadResult))
         {
+            // A run whose edge died during --hold has no after-reading: it is left out, not plotted as zero.
+            if (IsNull(result, "edgeRssBeforeMb") || IsNull(result, "edgeRssAfterMb"))
+            {
+                continue;
+            }
+
             points.Add((0, Number(result, "edgeRssBeforeMb")));
             points.Add((Number(result, "openAtEnd"), Number(result, "edgeRssAfterMb")));
+        }
+
+        if (points.Count == 0)
+        {
+            throw new UsageException("No run has an edge memory figure (each edge died or its RSS was unreadable).");
         }
 
         return LinePlot.Render(
@@ -158,6 +169,9 @@ public static class PlotCommand
         result[field] is JsonValue value && value.TryGetValue<double>(out var number)
             ? number
             : throw new UsageException($"A result has no number '{field}'.");
+
+    private static bool IsNull(JsonObject result, string field) =>
+        result.TryGetPropertyValue(field, out var value) && value is null;
 
     private static double Parse(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 }

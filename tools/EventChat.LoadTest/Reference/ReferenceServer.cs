@@ -25,7 +25,7 @@ public static class ReferenceServer
     public static async Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken)
     {
         var urls = Loopback.RequireUrls(line.List("urls"));
-        var seconds = line.Number("duration");
+        var seconds = line.Seconds("duration");
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseUrls(urls.Select(u => u.ToString()).ToArray());

@@ -35,11 +35,11 @@ public static class ConnectionsScenario
         var count = line.Count("connections", min: 1);
         var perAccount = line.Count("connections-per-account", min: 1);
         var concurrency = line.Count("setup-concurrency", min: 1);
-        var settle = TimeSpan.FromSeconds(line.Number("settle"));
-        var hold = TimeSpan.FromSeconds(line.Number("hold"));
+        var settle = TimeSpan.FromSeconds(line.Seconds("settle"));
+        var hold = TimeSpan.FromSeconds(line.Seconds("hold"));
         var forceGc = line.FlagDefaultOn("force-gc");
         var csv = line.WritableFile("csv");
-        var pids = line.List("edge-pids").Select(ParsePid).ToArray();
+        var pids = ParsePids(line.List("edge-pids"));
         using var sockets = new SocketPool(line.List("source-ips").Select(Loopback.RequireLoopbackAddress).ToArray());
         var apis = urls.Select(u => new ApiClient(u, sockets.Next())).ToArray();
         var metrics = new Metrics();
@@ -71,10 +71,20 @@ public static class ConnectionsScenario
         var stopping = false;
         var failed = 0;
         string? firstError = null;
-        var progress = new Progress(metrics, csv, () => RssExtras(pids));
+        var progress = new Progress(metrics, csv, () => RssExtras(pids), showPersisted: false);
         var started = Stopwatch.GetTimestamp();
         progress.Phase = "open";
-        await Parallel.ForEachAsync(
+        var interrupted = false;
+        try
+        {
+            await OpenAsync();
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            interrupted = true;
+        }
+
+        Task OpenAsync() => Parallel.ForEachAsync(
             Enumerable.Range(0, count),
             new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken },
             async (i, ct) =>
@@ -108,8 +118,10 @@ public static class ConnectionsScenario
         var opened = metrics.Get(Counter.Connections);
 
         progress.Phase = "hold";
-        await Task.Delay(hold, cancellationToken);
-        var rssAfter = pids.Length > 0 ? await ReadRssAsync() : [];
+        interrupted = interrupted || !await Interruption.DelayAsync(hold, cancellationToken);
+        var rssAfter = pids.Length == 0 ? []
+            : interrupted ? new long?[pids.Length]
+            : await ReadRssAsync();
         var stillOpen = metrics.Get(Counter.Connections);
 
         progress.Phase = "close";
@@ -135,6 +147,7 @@ public static class ConnectionsScenario
             report.Note($"first connection error: {firstError}");
         }
 
+        report.Add("interrupted", interrupted);
         AddMemory(report, pids, rssBefore, rssAfter, stillOpen);
         if (pids.Length > 0)
         {
@@ -146,27 +159,72 @@ public static class ConnectionsScenario
                   "collection (turned off, or an edge had no diagnostics port), so it includes uncollected garbage.");
         }
 
+        if (interrupted)
+        {
+            report.Verdict("interrupted by Ctrl+C: the connections were not all opened or held for --hold, and " +
+                           "the edges' RSS was not read after it");
+        }
+
         report.Write(Console.Out);
-        return failed > 0 || metrics.Get(Counter.Dropped) > 0 ? 1 : 0;
+        return interrupted ? Interruption.ExitCode : failed > 0 || metrics.Get(Counter.Dropped) > 0 ? 1 : 0;
     }
 
-    internal static int ParsePid(string text) =>
-        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
-            out var pid) && ProcessMemory.ReadRssBytes(pid) is not null
-            ? pid
-            : throw new UsageException($"--edge-pids: '{text}' is not the pid of a running process on this machine.");
-
-    private static void AddMemory(Report report, int[] pids, long?[] before, long?[] after, long connections)
+    /// <summary>
+    /// The --edge-pids: each a running EventChat edge (its command line names EventChat.Api), none given twice.
+    /// More pids than --urls is fine, as one edge may listen on several of them.
+    /// </summary>
+    public static int[] ParsePids(IReadOnlyList<string> texts)
     {
-        long totalBefore = 0;
-        long totalAfter = 0;
+        var pids = new List<int>();
+        foreach (var text in texts)
+        {
+            if (!int.TryParse(text, System.Globalization.NumberStyles.None,
+                    System.Globalization.CultureInfo.InvariantCulture, out var pid) || pid == 0)
+            {
+                throw new UsageException($"--edge-pids: '{text}' is not a pid.");
+            }
+
+            if (pids.Contains(pid))
+            {
+                throw new UsageException($"--edge-pids: {pid} is given twice.");
+            }
+
+            pids.Add(pid);
+        }
+
+        foreach (var pid in pids)
+        {
+            if (ProcessMemory.ReadRssBytes(pid) is null)
+            {
+                throw new UsageException($"--edge-pids: {pid} is not the pid of a running process on this machine.");
+            }
+
+            if (!ProcessMemory.IsEdge(pid))
+            {
+                throw new UsageException($"--edge-pids: {pid} is not an EventChat edge (its command line does not " +
+                                         "name EventChat.Api).");
+            }
+        }
+
+        return [.. pids];
+    }
+
+    /// <summary>
+    /// Each edge's RSS before and after, and their totals; an edge whose reading is missing (it exited) shows as
+    /// null, and then no total or per-connection figure is made up from the others.
+    /// </summary>
+    public static void AddMemory(Report report, int[] pids, long?[] before, long?[] after, long connections)
+    {
+        var missing = new List<int>();
         for (var i = 0; i < pids.Length; i++)
         {
             report.Add($"edge{i}Pid", pids[i]);
-            report.Add($"edge{i}RssBeforeMb", (before[i] ?? 0) / 1048576.0);
-            report.Add($"edge{i}RssAfterMb", (after[i] ?? 0) / 1048576.0);
-            totalBefore += before[i] ?? 0;
-            totalAfter += after[i] ?? 0;
+            report.Add($"edge{i}RssBeforeMb", before[i] / 1048576.0);
+            report.Add($"edge{i}RssAfterMb", after[i] / 1048576.0);
+            if (before[i] is null || after[i] is null)
+            {
+                missing.Add(pids[i]);
+            }
         }
 
         if (pids.Length == 0)
@@ -174,10 +232,19 @@ public static class ConnectionsScenario
             return;
         }
 
-        report.Add("edgeRssBeforeMb", totalBefore / 1048576.0);
-        report.Add("edgeRssAfterMb", totalAfter / 1048576.0);
-        report.Add("edgeRssDeltaMb", (totalAfter - totalBefore) / 1048576.0);
-        report.Add("edgeKbPerConnection", connections == 0 ? 0 : (totalAfter - totalBefore) / 1024.0 / connections);
+        double? Total(long?[] readings) =>
+            readings.Any(r => r is null) ? null : readings.Sum(r => r!.Value) / 1048576.0;
+        var totalBefore = Total(before);
+        var totalAfter = Total(after);
+        report.Add("edgeRssBeforeMb", totalBefore);
+        report.Add("edgeRssAfterMb", totalAfter);
+        report.Add("edgeRssDeltaMb", totalAfter - totalBefore);
+        report.Add("edgeKbPerConnection", connections == 0 ? 0 : (totalAfter - totalBefore) * 1024 / connections);
+        if (missing.Count > 0)
+        {
+            report.Note($"the RSS of edge pid(s) {string.Join(", ", missing)} was not read (the process had " +
+                        "exited, or the run was interrupted), so the totals and edgeKbPerConnection are missing (null)");
+        }
     }
 
     private static IReadOnlyList<KeyValuePair<string, double>> RssExtras(int[] pids) =>

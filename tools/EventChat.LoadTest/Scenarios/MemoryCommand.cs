@@ -21,13 +21,13 @@ public static class MemoryCommand
 
     public static async Task<int> RunAsync(CommandLine line, CancellationToken cancellationToken)
     {
-        var pids = line.List("edge-pids").Select(ConnectionsScenario.ParsePid).ToArray();
+        var forceGc = line.FlagDefaultOn("force-gc");
+        var pids = ConnectionsScenario.ParsePids(line.List("edge-pids"));
         if (pids.Length == 0)
         {
             throw new UsageException("--edge-pids: give at least one pid.");
         }
 
-        var forceGc = line.FlagDefaultOn("force-gc");
         var collected = true;
         foreach (var pid in forceGc ? pids : [])
         {
@@ -36,16 +36,21 @@ public static class MemoryCommand
 
         var report = new Report();
         report.Add("scenario", "memory");
-        long total = 0;
+        long? total = 0;
         for (var i = 0; i < pids.Length; i++)
         {
-            var rss = ProcessMemory.ReadRssBytes(pids[i]) ?? 0;
+            var rss = ProcessMemory.ReadRssBytes(pids[i]);
             total += rss;
             report.Add($"edge{i}Pid", pids[i]);
             report.Add($"edge{i}RssMb", rss / 1048576.0);
         }
 
         report.Add("edgeRssMb", total / 1048576.0);
+        if (total is null)
+        {
+            report.Note("an edge's RSS could not be read (the process exited?), so the total is missing (null)");
+        }
+
         report.Add("forcedGc", forceGc && collected);
         report.Write(Console.Out);
         return 0;

@@ -50,15 +50,16 @@ public sealed record PersistSettings
         }
 
         var senders = line.Count("senders", min: 1);
+        var inflight = line.Count("inflight", min: 1);
         return new PersistSettings
         {
             Urls = Loopback.RequireUrls(line.List("urls")),
             Senders = senders,
-            Inflight = line.Count("inflight", min: 1),
+            Inflight = inflight,
             Rooms = Math.Min(line.Count("rooms", min: 1), senders),
-            MaxRate = line.Number("max-rate"),
-            Duration = line.Positive("duration"),
-            Drain = line.Number("drain"),
+            MaxRate = line.Rate("max-rate", (double)senders * inflight, zeroMeansNone: true),
+            Duration = line.Seconds("duration", allowZero: false),
+            Drain = line.Seconds("drain"),
             Postgres = postgres,
             SetupConcurrency = line.Count("setup-concurrency", min: 1),
             SourceIps = line.List("source-ips").Select(Loopback.RequireLoopbackAddress).ToArray(),
