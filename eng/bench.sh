@@ -354,8 +354,8 @@ exit_codes() {
 # ---------------------------------------------------------------- runs
 
 # Runs the load tool once for a group: run-N.out (stdout), .err, .csv, .json (the result line), .rc.
-# Exit 0 is a clean run, 1 a run whose checks found faults, 3 a persist run whose storage had not caught
-# up; those are results and are reported. Anything else (usage error, crash, time-out) stops the bench.
+# Exit 0 is a clean run, 1 a run whose checks found faults, 3 an inconclusive run (storage had not caught up,
+# or users failed to connect or were still disconnected at the end); those are results and are reported. Anything else (usage error, crash, time-out) stops the bench.
 run_tool() {
   local group=$1 limit=$2
   shift 2
@@ -375,7 +375,7 @@ run_tool() {
   esac
   tail -n 1 "$base.out" >"$base.json"
   grep -q '^{' "$base.json" || die "$group run $n printed no JSON result line (see $base.out)"
-  log "$group run $n: exit $rc$([[ $rc != 0 ]] && printf ' (faults or not caught up; reported)')"
+  log "$group run $n: exit $rc$([[ $rc != 0 ]] && printf ' (faults, or inconclusive; reported)')"
 }
 
 # Messages waiting in the pipeline's queues (error and dead-letter queues excluded: they never drain).
