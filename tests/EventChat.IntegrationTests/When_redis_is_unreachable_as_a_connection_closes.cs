@@ -48,15 +48,7 @@ public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLif
     [Fact]
     public async Task Should_take_the_user_offline_at_the_next_heartbeat_after_redis_is_back()
     {
-        var options = new PresenceOptions { EdgeName = "edge-under-test" };
-        var redisOptions = new RedisOptions { Prefix = _prefix };
-        var edge = new RedisPresenceStore(_edgeLink, redisOptions, options, TimeProvider.System);
-        var observer = new RedisPresenceStore(_reader, redisOptions, options, TimeProvider.System);
-        var user = Guid.NewGuid();
-        var room = Guid.NewGuid();
-        await edge.HeartbeatAsync(CancellationToken.None);
-        await edge.ConnectedAsync(user, "phone", _ => Task.FromResult(false), CancellationToken.None);
-        await edge.JoinedAsync(room, user, "phone", CancellationToken.None);
+        var (edge, observer, user, room) = await ConnectOneUserAsync();
         Assert.True(await OnlineAsync(observer, user));
 
         _relay.Cut();
@@ -80,15 +72,7 @@ public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLif
     [Fact]
     public async Task Should_report_the_user_offline_when_the_removal_went_through_but_its_answer_was_lost()
     {
-        var options = new PresenceOptions { EdgeName = "edge-under-test" };
-        var redisOptions = new RedisOptions { Prefix = _prefix };
-        var edge = new RedisPresenceStore(_edgeLink, redisOptions, options, TimeProvider.System);
-        var observer = new RedisPresenceStore(_reader, redisOptions, options, TimeProvider.System);
-        var user = Guid.NewGuid();
-        var room = Guid.NewGuid();
-        await edge.HeartbeatAsync(CancellationToken.None);
-        await edge.ConnectedAsync(user, "phone", _ => Task.FromResult(false), CancellationToken.None);
-        await edge.JoinedAsync(room, user, "phone", CancellationToken.None);
+        var (edge, observer, user, room) = await ConnectOneUserAsync();
 
         _relay.MuteReplies();
         await Assert.ThrowsAnyAsync<Exception>(
@@ -116,6 +100,24 @@ public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLif
         var change = Assert.Single(changes);
         Assert.Equal((user, false), (change.UserId, change.Online));
         Assert.Empty(await edge.HeartbeatAsync(CancellationToken.None));
+    }
+
+    /// <summary>
+    /// The edge's store, reaching Redis through the relay, with one user connected as "phone" and in a room, and
+    /// a store of the same edge that reads Redis directly.
+    /// </summary>
+    private async Task<(RedisPresenceStore Edge, RedisPresenceStore Observer, Guid User, Guid Room)> ConnectOneUserAsync()
+    {
+        var options = new PresenceOptions { EdgeName = "edge-under-test" };
+        var redisOptions = new RedisOptions { Prefix = _prefix };
+        var edge = new RedisPresenceStore(_edgeLink, redisOptions, options, TimeProvider.System);
+        var observer = new RedisPresenceStore(_reader, redisOptions, options, TimeProvider.System);
+        var user = Guid.NewGuid();
+        var room = Guid.NewGuid();
+        await edge.HeartbeatAsync(CancellationToken.None);
+        await edge.ConnectedAsync(user, "phone", _ => Task.FromResult(false), CancellationToken.None);
+        await edge.JoinedAsync(room, user, "phone", CancellationToken.None);
+        return (edge, observer, user, room);
     }
 
     private static async Task<bool> OnlineAsync(RedisPresenceStore store, Guid user) =>
