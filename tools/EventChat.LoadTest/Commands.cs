@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EventChat.LoadTest.Chat;
 using EventChat.LoadTest.Cli;
 using EventChat.LoadTest.Common;
@@ -8,6 +9,8 @@ namespace EventChat.LoadTest;
 /// <summary>Dispatches the subcommands and turns usage errors into exit code 2.</summary>
 public static class Commands
 {
+    private static readonly TimeSpan SecondInterruptAfter = TimeSpan.FromSeconds(1);
+
     private const string Overview = """
         EventChat load test. Subcommands:
           connections  hold many idle authenticated connections; edge memory per connection
@@ -41,14 +44,19 @@ public static class Commands
         }
 
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+        long firstInterrupt = 0;
         void OnCancelKey(object? sender, ConsoleCancelEventArgs e)
         {
-            if (cancel.IsCancellationRequested)
+            // `timeout -s INT` and other tools signal the process and then its group, so one interruption can
+            // arrive twice within microseconds: only a second Ctrl+C a moment later means "stop at once".
+            if (cancel.IsCancellationRequested
+                && Stopwatch.GetElapsedTime(Interlocked.Read(ref firstInterrupt)) > SecondInterruptAfter)
             {
                 Environment.Exit(Interruption.ExitCode);
             }
 
             e.Cancel = true;
+            Interlocked.CompareExchange(ref firstInterrupt, Stopwatch.GetTimestamp(), 0);
             cancel.Cancel();
         }
 

@@ -62,6 +62,35 @@ public sealed class When_a_load_run_is_interrupted : IDisposable
         }
     }
 
+    [Fact]
+    public async Task Should_call_a_run_that_sent_nothing_inconclusive()
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        using var stopServer = new CancellationTokenSource();
+        using var serverError = new StringWriter();
+        var server = Commands.RunAsync(["reference", "--urls", url], serverError, stopServer.Token);
+        try
+        {
+            await WaitUntilListeningAsync(url);
+            using var error = new StringWriter();
+
+            // One message every 100 s, measured for one second: nobody sends.
+            var code = await Commands.RunAsync(
+                [
+                    "chat", "--target", "reference", "--urls", url, "--users", "2", "--rooms", "1", "--rate", "0.01",
+                    "--warmup", "0", "--duration", "1", "--drain", "0",
+                ],
+                error, CancellationToken.None).WaitAsync(Bound);
+
+            Assert.True(code == 3, $"exit code {code}; stderr: {error}");
+        }
+        finally
+        {
+            await stopServer.CancelAsync();
+            Assert.Equal(0, await server.WaitAsync(Bound));
+        }
+    }
+
     public void Dispose() => _silentEdge.Dispose();
 
     private static int FreePort()

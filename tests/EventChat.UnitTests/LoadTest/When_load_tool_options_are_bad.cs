@@ -37,6 +37,7 @@ public sealed class When_load_tool_options_are_bad : IDisposable
         { "chat", "--users", "1" },
         { "chat", "--users", "2.5" },
         { "chat", "--users", "99999999999" },
+        { "chat", "--users", "2147483647" },
         { "chat", "--rooms", "0" },
         { "chat", "--senders", "-1" },
         { "chat", "--connections-per-account", "0" },

@@ -182,7 +182,10 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
             : disconnectedAtEnd > 0
                 ? $"{disconnectedAtEnd} of {live.Count} users had lost their connection and not got it back when " +
                   "the run ended, so the checks could not follow them to the end"
-                : null;
+                : _metrics.Get(Counter.Sent) == 0 && !interrupted
+                    ? "no message was sent, so there was nothing to check (is --duration shorter than one " +
+                      "message interval, 1 / --rate?)"
+                    : null;
         if (!settings.Check)
         {
             report.Add("checked", false);

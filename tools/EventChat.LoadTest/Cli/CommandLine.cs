@@ -85,7 +85,10 @@ public sealed class CommandLine
             : string.IsNullOrEmpty(Spec(name).Default) ? null : Spec(name).Default;
 
     /// <summary>A whole number that fits an <see cref="int"/> and is at least <paramref name="min"/>.</summary>
-    public int Count(string name, int min = 0) => (int)Whole(name, min, int.MaxValue);
+    /// <summary>More of anything (users, rooms, connections, senders) than one run could ever set up.</summary>
+    public const int MaxCount = 1_000_000;
+
+    public int Count(string name, int min = 0) => (int)Whole(name, min, MaxCount);
 
     /// <summary>A whole number that is at least <paramref name="min"/>.</summary>
     public long Whole(string name, long min = 0, long max = long.MaxValue)
