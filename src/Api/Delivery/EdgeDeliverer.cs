@@ -71,17 +71,36 @@ public sealed partial class EdgeDeliverer(
         await (roomEvent.Type == RoomEventTypes.MessagePosted ? room.MessageReceived(roomEvent) : room.RoomEvent(roomEvent));
         if (roomEvent.Type is RoomEventTypes.MemberLeft or RoomEventTypes.MemberRemoved && roomEvent.UserId is Guid gone)
         {
+            // For a connection on another edge the backplane sends the removal at once and then waits for that
+            // edge to acknowledge it; a connection that has just closed never does, and SignalR waits 30 s. Waiting
+            // here would hold every room's delivery behind it, so only a failed acknowledgement is logged.
             foreach (var connectionId in await presence.ConnectionsInRoomAsync(roomEvent.RoomId, gone, cancellationToken))
             {
-                await hub.Groups.RemoveFromGroupAsync(connectionId, group, cancellationToken);
+                _ = RemoveFromGroupAsync(connectionId, group);
             }
         }
 
         Log.Delivered(logger, roomEvent.RoomId, roomEvent.Seq, roomEvent.Type);
     }
 
+    private async Task RemoveFromGroupAsync(string connectionId, string group)
+    {
+        try
+        {
+            await hub.Groups.RemoveFromGroupAsync(connectionId, group, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.GroupRemovalUnconfirmed(logger, ex, connectionId, group);
+        }
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = 6003, EventName = "GroupRemovalUnconfirmed", Level = LogLevel.Debug,
+            Message = "No edge confirmed removing connection {ConnectionId} from {Group}; it has most likely closed")]
+        public static partial void GroupRemovalUnconfirmed(ILogger logger, Exception exception, string connectionId, string group);
+
         [LoggerMessage(EventId = 6001, EventName = "EventDelivered", Level = LogLevel.Trace,
             Message = "Delivered {RoomId}#{Seq} ({Type})")]
         public static partial void Delivered(ILogger logger, Guid roomId, long seq, string type);
