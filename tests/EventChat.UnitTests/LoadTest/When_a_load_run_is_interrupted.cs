@@ -35,13 +35,8 @@ public sealed class When_a_load_run_is_interrupted : IDisposable
     [Fact]
     public async Task Should_report_and_exit_130_when_interrupted_while_measuring()
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
-        using var stopServer = new CancellationTokenSource();
-        using var serverError = new StringWriter();
-        var server = Commands.RunAsync(["reference", "--urls", url], serverError, stopServer.Token);
-        try
+        await WithReferenceServerAsync(async url =>
         {
-            await WaitUntilListeningAsync(url);
             using var interrupt = new CancellationTokenSource(TimeSpan.FromSeconds(3));
             using var error = new StringWriter();
 
@@ -54,24 +49,14 @@ public sealed class When_a_load_run_is_interrupted : IDisposable
 
             Assert.True(code == 130, $"exit code {code}; stderr: {error}");
             Assert.DoesNotContain("error:", error.ToString(), StringComparison.Ordinal);
-        }
-        finally
-        {
-            await stopServer.CancelAsync();
-            Assert.Equal(0, await server.WaitAsync(Bound));
-        }
+        });
     }
 
     [Fact]
     public async Task Should_call_a_run_that_sent_nothing_inconclusive()
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
-        using var stopServer = new CancellationTokenSource();
-        using var serverError = new StringWriter();
-        var server = Commands.RunAsync(["reference", "--urls", url], serverError, stopServer.Token);
-        try
+        await WithReferenceServerAsync(async url =>
         {
-            await WaitUntilListeningAsync(url);
             using var error = new StringWriter();
 
             // One message every 100 s, measured for one second: nobody sends.
@@ -83,6 +68,20 @@ public sealed class When_a_load_run_is_interrupted : IDisposable
                 error, CancellationToken.None).WaitAsync(Bound);
 
             Assert.True(code == 3, $"exit code {code}; stderr: {error}");
+        });
+    }
+
+    /// <summary>Runs <paramref name="test"/> against a reference server of its own, and stops it after.</summary>
+    private static async Task WithReferenceServerAsync(Func<string, Task> test)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        using var stopServer = new CancellationTokenSource();
+        using var serverError = new StringWriter();
+        var server = Commands.RunAsync(["reference", "--urls", url], serverError, stopServer.Token);
+        try
+        {
+            await WaitUntilListeningAsync(url);
+            await test(url);
         }
         finally
         {
