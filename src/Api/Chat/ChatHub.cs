@@ -50,9 +50,39 @@ public sealed partial class ChatHub(
 
     public override async Task OnConnectedAsync()
     {
-        await presence.ConnectedAsync(UserId, UserName, Context.ConnectionId, Context.ConnectionAborted);
+        try
+        {
+            await presence.ConnectedAsync(UserId, UserName, Context.ConnectionId, Context.ConnectionAborted);
+        }
+        catch (OperationCanceledException) when (Context.ConnectionAborted.IsCancellationRequested)
+        {
+            // The client left while it was being registered. Returning normally lets SignalR run
+            // OnDisconnectedAsync, which removes whatever part of the registration was written.
+            Log.LeftWhileConnecting(logger, UserId, Context.ConnectionId);
+            return;
+        }
+        catch (Exception)
+        {
+            // SignalR closes the connection without running OnDisconnectedAsync, so undo the registration here.
+            await UndoRegistrationAsync();
+            throw;
+        }
+
         Log.Connected(logger, UserId, Context.ConnectionId);
         await base.OnConnectedAsync();
+    }
+
+    private async Task UndoRegistrationAsync()
+    {
+        try
+        {
+            await presence.DisconnectedAsync(UserId, UserName, Context.ConnectionId, [], CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // The presence store retries a removal Redis did not take at its next heartbeat.
+            Log.RegistrationNotUndone(logger, ex, UserId, Context.ConnectionId);
+        }
     }
 
     public override async Task OnDisconnectedAsync(Exception? exception)
@@ -416,6 +446,14 @@ public sealed partial class ChatHub(
         [LoggerMessage(EventId = 5001, EventName = "Connected", Level = LogLevel.Debug,
             Message = "User {UserId} connected as {ConnectionId}")]
         public static partial void Connected(ILogger logger, Guid userId, string connectionId);
+
+        [LoggerMessage(EventId = 5015, EventName = "LeftWhileConnecting", Level = LogLevel.Debug,
+            Message = "User {UserId} closed {ConnectionId} before it was registered")]
+        public static partial void LeftWhileConnecting(ILogger logger, Guid userId, string connectionId);
+
+        [LoggerMessage(EventId = 5016, EventName = "RegistrationNotUndone", Level = LogLevel.Warning,
+            Message = "Could not undo the registration of {ConnectionId} of user {UserId}, which failed to connect")]
+        public static partial void RegistrationNotUndone(ILogger logger, Exception exception, Guid userId, string connectionId);
 
         [LoggerMessage(EventId = 5002, EventName = "Disconnected", Level = LogLevel.Debug,
             Message = "User {UserId} disconnected from {ConnectionId}")]
