@@ -39,6 +39,19 @@ public sealed class When_edge_memory_cannot_be_read
     }
 
     [Fact]
+    public void Should_make_no_figure_per_connection_when_the_edges_gave_memory_back()
+    {
+        var report = new Report();
+
+        ConnectionsScenario.AddMemory(report, [101], [100L << 20], [99L << 20], 10);
+
+        var json = Written(report).Json;
+        Assert.Equal(-1, (double)json["edgeRssDeltaMb"]!);
+        Assert.Null(json["edgeKbPerConnection"]);
+        Assert.Contains(json["notes"]!.AsArray(), n => ((string)n!).Contains("fell by 1.0 MB", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Should_leave_a_run_without_a_reading_out_of_the_memory_plot()
     {
         var good = Path.Combine(Path.GetTempPath(), $"lt-{Guid.NewGuid():N}.json");

@@ -155,7 +155,7 @@ public sealed class When_load_tool_options_are_bad : IDisposable
         {
             var (code, error) = await RunAsync("plot", directory.FullName);
 
-            AssertRefused(code, error, directory.FullName);
+            AssertRefused(code, error, "is a directory");
         }
         finally
         {
@@ -199,6 +199,20 @@ public sealed class When_load_tool_options_are_bad : IDisposable
         var (code, error) = await RunAsync(scenario, "--urls", $"{Url}/some/path");
 
         AssertRefused(code, error, "/some/path");
+    }
+
+    [Theory]
+    [InlineData("chat")]
+    [InlineData("persist")]
+    [InlineData("connections")]
+    public async Task Should_refuse_a_url_with_credentials_without_repeating_them(string scenario)
+    {
+        var withCredentials = Url.Replace("http://", "http://operator:hunter2@", StringComparison.Ordinal);
+
+        var (code, error) = await RunAsync(scenario, "--urls", withCredentials);
+
+        AssertRefused(code, error, "user name or password");
+        Assert.DoesNotContain("hunter2", error, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -14,6 +14,14 @@ public static class Loopback
             throw new Cli.UsageException($"'{url}' is not an http:// or ws:// URL.");
         }
 
+        if (uri.UserInfo.Length > 0)
+        {
+            // Said without the credentials, which would otherwise land in the output and the report.
+            throw new Cli.UsageException(
+                $"'{uri.Scheme}://{uri.Authority}' carries a user name or password; the tool signs up its own " +
+                "users, so give the server's root without them.");
+        }
+
         if (!IPAddress.TryParse(uri.Host, out var address) || !IPAddress.IsLoopback(address))
         {
             throw new Cli.UsageException($"'{url}' is not a loopback address (127.0.0.0/8): the tool only loads local servers.");

@@ -134,6 +134,11 @@ public static class PlotCommand
 
     private static void RequireReadable(string file)
     {
+        if (Directory.Exists(file))
+        {
+            throw new UsageException($"cannot read '{file}': it is a directory; give the result files in it.");
+        }
+
         try
         {
             using var stream = File.OpenRead(file);

@@ -239,11 +239,18 @@ public static class ConnectionsScenario
         report.Add("edgeRssBeforeMb", totalBefore);
         report.Add("edgeRssAfterMb", totalAfter);
         report.Add("edgeRssDeltaMb", totalAfter - totalBefore);
-        report.Add("edgeKbPerConnection", connections == 0 ? 0 : (totalAfter - totalBefore) * 1024 / connections);
+        var delta = totalAfter - totalBefore;
+        report.Add("edgeKbPerConnection", connections == 0 ? 0 : delta < 0 ? null : delta * 1024 / connections);
         if (missing.Count > 0)
         {
             report.Note($"the RSS of edge pid(s) {string.Join(", ", missing)} was not read (the process had " +
                         "exited, or the run was interrupted), so the totals and edgeKbPerConnection are missing (null)");
+        }
+        else if (delta < 0 && connections > 0)
+        {
+            report.Note($"the edges' RSS fell by {-delta:0.0} MB while {connections} connections were open: they " +
+                        "gave back more memory than the connections took, so edgeKbPerConnection is missing (null); " +
+                        "open more connections for a figure");
         }
     }
 
