@@ -128,12 +128,12 @@ public sealed partial class RefreshTokenStore(
     {
         [LoggerMessage(EventId = 8001, EventName = "RefreshTokenReused", Level = LogLevel.Warning,
             Message = "Security: refresh token {TokenId} of user {UserId} was used again after it had been exchanged; " +
-                "revoked its family {FamilyId} ({Revoked} live tokens), request from {RemoteAddress}")]
+                "revoked its family {FamilyId} ({Revoked} tokens revoked), request from {RemoteAddress}")]
         public static partial void RefreshTokenReused(
             ILogger logger, Guid userId, Guid familyId, Guid tokenId, int revoked, string remoteAddress);
 
         [LoggerMessage(EventId = 8002, EventName = "LoggedOut", Level = LogLevel.Information,
-            Message = "User {UserId} logged out: revoked refresh token family {FamilyId} ({Revoked} live tokens)")]
+            Message = "User {UserId} logged out: revoked refresh token family {FamilyId} ({Revoked} tokens revoked)")]
         public static partial void LoggedOut(ILogger logger, Guid userId, Guid familyId, int revoked);
     }
 }
