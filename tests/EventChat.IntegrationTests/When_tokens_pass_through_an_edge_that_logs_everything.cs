@@ -72,12 +72,14 @@ public sealed class When_tokens_pass_through_an_edge_that_logs_everything(Cluste
                 && l.Contains("/api/auth/logout", StringComparison.Ordinal))),
             ChatClient.Soon, "the edge logs the logout request");
         var log = await File.ReadAllTextAsync(logFile);
-        Assert.Contains("/hubs/chat?access_token=[redacted]", log, StringComparison.Ordinal);
         foreach (var token in tokens)
         {
             Assert.DoesNotContain(token, log, StringComparison.Ordinal);
             Assert.DoesNotContain(token.Split('.')[^1], log, StringComparison.Ordinal);
         }
+
+        // The request log did print the hub's URLs, with the token's place kept and its value gone.
+        Assert.Contains("/hubs/chat?access_token=[redacted]", log, StringComparison.Ordinal);
     }
 
     public async Task DisposeAsync()

@@ -37,20 +37,12 @@ public static partial class AuthEndpoints
         }
 
         var name = body.Username!;
-        var normalized = name.ToLowerInvariant();
-        if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized, cancellationToken))
+        if (await LocalUsers.NameTakenAsync(db, name, cancellationToken))
         {
             return Taken(name);
         }
 
-        var user = new User
-        {
-            Id = Guid.CreateVersion7(),
-            UserName = name,
-            NormalizedUserName = normalized,
-            PasswordHash = string.Empty,
-            CreatedAt = clock.GetUtcNow(),
-        };
+        var user = LocalUsers.New(name, clock.GetUtcNow());
         user.PasswordHash = hasher.HashPassword(user, body.Password!);
         db.Users.Add(user);
         try

@@ -52,22 +52,14 @@ public sealed partial class ExternalUsers(
             : [wanted, $"{wanted[..Math.Min(wanted.Length, 25)]}_{suffix[..6]}", $"user_{suffix[..12]}"];
         foreach (var name in candidates)
         {
-            var normalized = name.ToLowerInvariant();
-            if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized, cancellationToken))
+            if (await LocalUsers.NameTakenAsync(db, name, cancellationToken))
             {
                 continue;
             }
 
-            var user = new User
-            {
-                Id = Guid.CreateVersion7(),
-                UserName = name,
-                NormalizedUserName = normalized,
-                PasswordHash = string.Empty,
-                CreatedAt = clock.GetUtcNow(),
-                ExternalIssuer = issuer,
-                ExternalSubject = subject,
-            };
+            var user = LocalUsers.New(name, clock.GetUtcNow());
+            user.ExternalIssuer = issuer;
+            user.ExternalSubject = subject;
             db.Users.Add(user);
             try
             {
