@@ -30,7 +30,8 @@ public sealed class When_an_external_issuer_is_trusted(ClusterFixture cluster) :
     {
         var subject = Guid.NewGuid().ToString();
         var name = $"ext_{Random.Shared.Next(100_000, 999_999)}";
-        await using var alice = await ChatClient.ConnectWithTokenAsync(_url, name, _issuer.Token(subject, name, Audience));
+        await using var alice =
+            await ChatClient.ConnectWithTokenAsync(_url, name, _issuer.Token(subject, name, Audience));
         var room = await alice.CreateRoomAsync();
         await alice.JoinAsync(room);
 
@@ -45,7 +46,8 @@ public sealed class When_an_external_issuer_is_trusted(ClusterFixture cluster) :
             ("id", userId), ("issuer", _issuer.Authority)));
 
         // The same identity later, with a new token, is the same local user.
-        await using var again = await ChatClient.ConnectWithTokenAsync(_url, name, _issuer.Token(subject, name, Audience));
+        await using var again =
+            await ChatClient.ConnectWithTokenAsync(_url, name, _issuer.Token(subject, name, Audience));
         await again.JoinAsync(room);
         await again.SendAsync(room, "external-again", "me again");
         Assert.Equal(userId, (await alice.WaitForMessagesAsync(room, 2))[1].ActorId);
@@ -73,8 +75,8 @@ public sealed class When_an_external_issuer_is_trusted(ClusterFixture cluster) :
         }
 
         Assert.Null(await cluster.ScalarAsync("SELECT id FROM users WHERE external_subject = @s", ("s", subject)));
-        Assert.Equal(HttpStatusCode.NotFound,
-            (await http.PostAsync("/api/auth/login", JsonContent("{\"username\":\"mallory\",\"password\":\"x\"}"))).StatusCode);
+        using var login = JsonContent("{\"username\":\"mallory\",\"password\":\"correct horse\"}");
+        Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("/api/auth/login", login)).StatusCode);
     }
 
     public async Task DisposeAsync()

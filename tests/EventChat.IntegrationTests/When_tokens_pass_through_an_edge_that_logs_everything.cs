@@ -54,7 +54,8 @@ public sealed class When_tokens_pass_through_an_edge_that_logs_everything(Cluste
         using var http = new HttpClient { BaseAddress = _url, Timeout = ChatClient.Timeout };
         Assert.Equal(HttpStatusCode.Unauthorized,
             (await http.GetAsync($"/api/rooms?access_token={alice.AccessToken}")).StatusCode);
-        var forged = alice.AccessToken[..^4] + (alice.AccessToken.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
+        var forged = alice.AccessToken[..^4]
+            + (alice.AccessToken.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA");
         tokens.Add(forged);
         await using (var refused = new HubConnectionBuilder()
                          .WithUrl(QueryTokenUrl(forged), HttpTransportType.WebSockets).Build())

@@ -75,7 +75,8 @@ public sealed class AuthOptions
         if (RequireHttpsMetadata && authority.Scheme != "https")
         {
             throw new InvalidOperationException(
-                "Auth:Authority must be https (Auth:RequireHttpsMetadata=false is allowed for a loopback issuer only).");
+                "Auth:Authority must be https (Auth:RequireHttpsMetadata=false is allowed for a loopback issuer " +
+                "only).");
         }
     }
 }

@@ -85,7 +85,9 @@ public sealed partial class ExternalUsers(
         db.Users.AsNoTracking()
             .SingleOrDefaultAsync(u => u.ExternalIssuer == issuer && u.ExternalSubject == subject, ct);
 
-    /// <summary>The name as far as it fits EventChat's user names, so that mentions of it work; null if nothing does.</summary>
+    /// <summary>
+    /// The name as far as it fits EventChat's user names, so that mentions of it work; null if nothing does.
+    /// </summary>
     private static string? UserNameFrom(string? claimed)
     {
         if (string.IsNullOrWhiteSpace(claimed))

@@ -78,7 +78,7 @@ public sealed partial class RefreshTokenStore(
         return (user, next);
     }
 
-    /// <summary>Revokes the family of a token, if the token is one; a logout of an unknown token changes nothing.</summary>
+    /// <summary>Revokes the family of a token; a logout with an unknown token changes nothing.</summary>
     public async Task RevokeFamilyAsync(string token, CancellationToken cancellationToken)
     {
         var hash = TokenService.HashRefreshToken(token);
@@ -127,8 +127,8 @@ public sealed partial class RefreshTokenStore(
     private static partial class Log
     {
         [LoggerMessage(EventId = 8001, EventName = "RefreshTokenReused", Level = LogLevel.Warning,
-            Message = "Security: refresh token {TokenId} of user {UserId} was used again after it had been exchanged; " +
-                "revoked its family {FamilyId} ({Revoked} tokens revoked), request from {RemoteAddress}")]
+            Message = "Security: refresh token {TokenId} of user {UserId} was used again after it had been " +
+                "exchanged; revoked its family {FamilyId} ({Revoked} tokens revoked), request from {RemoteAddress}")]
         public static partial void RefreshTokenReused(
             ILogger logger, Guid userId, Guid familyId, Guid tokenId, int revoked, string remoteAddress);
 

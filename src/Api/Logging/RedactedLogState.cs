@@ -16,7 +16,8 @@ public sealed class RedactedLogState(IReadOnlyList<KeyValuePair<string, object?>
 
     public static string Format(RedactedLogState state, Exception? exception) => state.ToString();
 
-    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)_values).GetEnumerator();
+    public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() =>
+        ((IEnumerable<KeyValuePair<string, object?>>)_values).GetEnumerator();
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 

@@ -13,7 +13,11 @@ public sealed class TokenRedactingLogger(ILogger inner) : ILogger
     public bool IsEnabled(LogLevel logLevel) => inner.IsEnabled(logLevel);
 
     public void Log<TState>(
-        LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        LogLevel logLevel,
+        EventId eventId,
+        TState state,
+        Exception? exception,
+        Func<TState, Exception?, string> formatter)
     {
         if (state is IReadOnlyList<KeyValuePair<string, object?>> values)
         {

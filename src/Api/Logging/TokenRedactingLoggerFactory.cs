@@ -1,6 +1,6 @@
 namespace EventChat.Api.Logging;
 
-/// <summary>Hands out loggers that redact tokens, whoever asks: EventChat, ASP.NET Core's hosting, Kestrel, SignalR.</summary>
+/// <summary>Hands out loggers that redact tokens to whoever asks: EventChat, ASP.NET Core's hosting, SignalR.</summary>
 public sealed class TokenRedactingLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 {
     public ILogger CreateLogger(string categoryName) => new TokenRedactingLogger(inner.CreateLogger(categoryName));

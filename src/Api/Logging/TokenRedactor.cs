@@ -21,6 +21,8 @@ public static partial class TokenRedactor
             : text;
 
     // A JWT is base64url JSON, so each of its parts before the signature starts with "eyJ" ('{"').
-    [GeneratedRegex(@"(?<name>(?i:\b(?:access|refresh|id)_token)=)[^&\s""'#]*|eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?")]
+    [GeneratedRegex(
+        @"(?<name>(?i:\b(?:access|refresh|id)_token)=)[^&\s""'#]*" +
+        @"|eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?")]
     private static partial Regex Tokens();
 }

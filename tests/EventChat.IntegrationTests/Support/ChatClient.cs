@@ -96,7 +96,7 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Exchanges the refresh token for a new pair of tokens, as a client does before its token expires.</summary>
+    /// <summary>Exchanges the refresh token for a new pair, as a client does before its token expires.</summary>
     public async Task RefreshAsync()
     {
         using var response = await _http.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = RefreshToken });

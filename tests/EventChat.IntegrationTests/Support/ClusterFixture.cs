@@ -296,7 +296,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             catch (HttpRequestException)
             {
                 return process is { HasExited: true }
-                    ? throw new InvalidOperationException($"{process.Name} exited before it served.{Environment.NewLine}{process.Output}")
+                    ? throw new InvalidOperationException(
+                        $"{process.Name} exited before it served.{Environment.NewLine}{process.Output}")
                     : false;
             }
         }, TimeSpan.FromSeconds(90), $"edge {edge} answers /health");

@@ -31,7 +31,8 @@ public sealed class TestIssuer : IAsyncDisposable
     /// A signed token for <paramref name="subject"/>. By default it is valid for this issuer's key for five
     /// minutes; another key or a time in the past makes it one a relying party must refuse.
     /// </summary>
-    public string Token(string subject, string userName, string audience, DateTimeOffset? expires = null, RSA? signWith = null)
+    public string Token(
+        string subject, string userName, string audience, DateTimeOffset? expires = null, RSA? signWith = null)
     {
         var now = DateTimeOffset.UtcNow;
         var exp = expires ?? now.AddMinutes(5);
@@ -46,7 +47,8 @@ public sealed class TestIssuer : IAsyncDisposable
             ["nbf"] = Math.Min(now.ToUnixTimeSeconds(), exp.ToUnixTimeSeconds() - 60),
             ["exp"] = exp.ToUnixTimeSeconds(),
         };
-        var signed = $"{Base64Url(JsonSerializer.SerializeToUtf8Bytes(header))}.{Base64Url(JsonSerializer.SerializeToUtf8Bytes(payload))}";
+        var signed = $"{Base64Url(JsonSerializer.SerializeToUtf8Bytes(header))}." +
+            Base64Url(JsonSerializer.SerializeToUtf8Bytes(payload));
         var signature = (signWith ?? _key).SignData(
             Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         return $"{signed}.{Base64Url(signature)}";

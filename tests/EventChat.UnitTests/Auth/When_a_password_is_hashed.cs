@@ -8,7 +8,8 @@ namespace EventChat.UnitTests.Auth;
 /// <summary>The framework's hasher as EventChat registers it: PBKDF2 in Identity's version 3 format.</summary>
 public sealed class When_a_password_is_hashed
 {
-    private static readonly User Someone = new() { UserName = "alice", NormalizedUserName = "alice", PasswordHash = "" };
+    private static readonly User Someone =
+        new() { UserName = "alice", NormalizedUserName = "alice", PasswordHash = "" };
 
     [Fact]
     public void Should_use_pbkdf2_with_hmac_sha512_a_random_salt_and_at_least_100000_iterations()

@@ -29,7 +29,8 @@ public sealed partial class When_a_token_is_logged : IDisposable
         Assert.DoesNotContain(Opaque, entry.Message, StringComparison.Ordinal);
         Assert.Contains("access_token=[redacted]&x=1", entry.Message, StringComparison.Ordinal);
         Assert.Contains("?id=abc", entry.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(entry.Values, v => v.Value?.ToString()?.Contains(Opaque, StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(entry.Values,
+            v => v.Value?.ToString()?.Contains(Opaque, StringComparison.Ordinal) == true);
         Assert.Equal(2001, entry.EventId.Id);
     }
 

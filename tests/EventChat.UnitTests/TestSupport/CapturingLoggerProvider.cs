@@ -15,7 +15,11 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     }
 
     public sealed record Entry(
-        string Category, LogLevel Level, EventId EventId, string Message, IReadOnlyList<KeyValuePair<string, object?>> Values);
+        string Category,
+        LogLevel Level,
+        EventId EventId,
+        string Message,
+        IReadOnlyList<KeyValuePair<string, object?>> Values);
 
     private sealed class Capturing(CapturingLoggerProvider owner, string category) : ILogger
     {
@@ -25,7 +29,11 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(
-            LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            LogLevel logLevel,
+            EventId eventId,
+            TState state,
+            Exception? exception,
+            Func<TState, Exception?, string> formatter) =>
             owner.Entries.Enqueue(new Entry(category, logLevel, eventId, formatter(state, exception),
                 state as IReadOnlyList<KeyValuePair<string, object?>> ?? []));
     }
