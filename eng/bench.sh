@@ -19,6 +19,7 @@
 # BENCH_RESULTS (where each run's stdout, stderr, CSV and JSON go;
 # default /tmp/eventchat-bench/<timestamp>), BENCH_PERSIST_SECONDS, BENCH_PERSIST_DRAIN,
 # BENCH_PERSIST_MAX_RATE, BENCH_CONNECTIONS ("1000 5000 10000"), BENCH_CONNECTIONS_HOLD,
+# BENCH_ACCESS_TOKEN_LIFETIME (the edges' Auth:AccessTokenLifetime, 04:00:00: the load tool never refreshes),
 # BENCH_LADDER ("100 300 1000", msg/s offered), BENCH_LADDER_RUNS, BENCH_IDLE_WAIT, BENCH_REFERENCE_PORT,
 # BENCH_NOTE (a sentence for the report's notes, such as what else shared the machine).
 set -euo pipefail
@@ -69,6 +70,7 @@ LADDER_RUNS=${BENCH_LADDER_RUNS:-$d_ladder_runs}
 read -r -a LADDER <<<"${BENCH_LADDER:-$d_ladder}"
 read -r -a CONNECTION_SIZES <<<"${BENCH_CONNECTIONS:-$d_connections}"
 HOLD=${BENCH_CONNECTIONS_HOLD:-$d_hold}
+ACCESS_TOKEN_LIFETIME=${BENCH_ACCESS_TOKEN_LIFETIME:-04:00:00}
 PERSIST_SECONDS=${BENCH_PERSIST_SECONDS:-$d_persist}
 PERSIST_DRAIN=${BENCH_PERSIST_DRAIN:-$d_persist_drain}
 # 0 sends as fast as the edges acknowledge; the 5,000 msg/s target can only be met by an offered load above it.
@@ -266,6 +268,9 @@ check_kernel_limits() {
 cluster_up() {
   # Moderation reads this where it runs (the moderation worker); every process inherits it.
   export Moderation__FloodLimit=1000000
+  # The load tool logs in once and never refreshes its token, and an edge closes a hub connection when its access
+  # token expires: the tokens must outlive the longest scenario, set-up and hold included.
+  export Auth__AccessTokenLifetime=$ACCESS_TOKEN_LIFETIME
   export EVENTCHAT_EDGES=$EDGE_COUNT
   EVENTCHAT_EDGE_ADDRESSES=$(IFS=, && printf '%s' "${EDGE_ADDRESSES[*]}")
   export EVENTCHAT_EDGE_ADDRESSES
@@ -999,6 +1004,7 @@ commands_section() {
   local addresses
   addresses=$(IFS=, && printf '%s' "${EDGE_ADDRESSES[*]}")
   printf '%s\n' "export Moderation__FloodLimit=1000000 Storage__MaxPoolSize=$PG_POOL" \
+    "export Auth__AccessTokenLifetime=$ACCESS_TOKEN_LIFETIME" \
     "export EVENTCHAT_EDGES=$EDGE_COUNT EVENTCHAT_EDGE_ADDRESSES=$addresses" "eng/cluster.sh up" \
     "dotnet build tools/EventChat.LoadTest -c Release"
   if runs_scenario chat || runs_scenario ladder; then

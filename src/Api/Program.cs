@@ -3,6 +3,7 @@ using EventChat.Api.Chat;
 using EventChat.Api.Delivery;
 using EventChat.Api.Errors;
 using EventChat.Api.Health;
+using EventChat.Api.Logging;
 using EventChat.Api.Notifications;
 using EventChat.Api.Presence;
 using EventChat.Api.Retention;
@@ -15,9 +16,11 @@ using EventChat.Workers;
 var builder = WebApplication.CreateBuilder(args);
 var roles = WorkerRoles.FromConfiguration(builder.Configuration);
 
+builder.Logging.RedactTokens();
+
 builder.Services.AddChatData(builder.Configuration);
 builder.Services.AddHotState(builder.Configuration);
-builder.Services.AddChatAuth(builder.Configuration);
+builder.Services.AddChatAuth(builder.Configuration, builder.Environment);
 builder.Services.AddChatEdge(builder.Configuration);
 builder.Services.AddChatPresence(builder.Configuration);
 builder.Services.AddWorkerRoleServices(builder.Configuration, roles);
@@ -43,7 +46,11 @@ app.MapRoomEndpoints();
 app.MapNotificationEndpoints();
 app.MapPresenceEndpoints();
 app.MapRetentionEndpoints();
-app.MapHub<ChatHub>("/hubs/chat", hub => hub.AllowStatefulReconnects = true);
+app.MapHub<ChatHub>("/hubs/chat", hub =>
+{
+    hub.AllowStatefulReconnects = true;
+    hub.CloseOnAuthenticationExpiration = true;
+});
 app.MapChatHealthChecks();
 
 await app.RunAsync();

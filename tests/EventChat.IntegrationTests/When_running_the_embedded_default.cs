@@ -20,6 +20,7 @@ public sealed class When_running_the_embedded_default : IAsyncLifetime
             new Dictionary<string, string>
             {
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
+                ["DOTNET_ENVIRONMENT"] = "Development",
                 ["Storage__SqlitePath"] = Path.Combine(_dataDir, "eventchat.db"),
                 ["Auth__KeyFile"] = Path.Combine(_dataDir, "signing-key"),
                 ["ConnectionStrings__Postgres"] = "",

@@ -11,11 +11,19 @@ public static partial class AuthEndpoints
     public const int MinPasswordLength = 8;
     public const int MaxPasswordLength = 128;
 
+    /// <summary>The built-in accounts; none of these exist when an external issuer vouches for users instead.</summary>
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
+        if (app.ServiceProvider.GetRequiredService<AuthOptions>().UseExternalIssuer)
+        {
+            return;
+        }
+
         var auth = app.MapGroup("/api/auth");
         auth.MapPost("/register", RegisterAsync);
         auth.MapPost("/login", LoginAsync);
+        auth.MapPost("/refresh", RefreshAsync);
+        auth.MapPost("/logout", LogoutAsync);
     }
 
     private static async Task<IResult> RegisterAsync(
@@ -29,20 +37,12 @@ public static partial class AuthEndpoints
         }
 
         var name = body.Username!;
-        var normalized = name.ToLowerInvariant();
-        if (await db.Users.AnyAsync(u => u.NormalizedUserName == normalized, cancellationToken))
+        if (await LocalUsers.NameTakenAsync(db, name, cancellationToken))
         {
             return Taken(name);
         }
 
-        var user = new User
-        {
-            Id = Guid.CreateVersion7(),
-            UserName = name,
-            NormalizedUserName = normalized,
-            PasswordHash = string.Empty,
-            CreatedAt = clock.GetUtcNow(),
-        };
+        var user = LocalUsers.New(name, clock.GetUtcNow());
         user.PasswordHash = hasher.HashPassword(user, body.Password!);
         db.Users.Add(user);
         try
@@ -59,8 +59,8 @@ public static partial class AuthEndpoints
     }
 
     private static async Task<IResult> LoginAsync(
-        Credentials body, ChatDbContext db, IPasswordHasher<User> hasher, TokenService tokens, AuthOptions options,
-        TimeProvider clock, CancellationToken cancellationToken)
+        Credentials body, ChatDbContext db, IPasswordHasher<User> hasher, TokenService tokens,
+        RefreshTokenStore refreshTokens, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(body.Username) || string.IsNullOrEmpty(body.Password)
             || body.Password.Length > MaxPasswordLength)
@@ -70,32 +70,69 @@ public static partial class AuthEndpoints
 
         var normalized = body.Username.ToLowerInvariant();
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
-        if (user is null || hasher.VerifyHashedPassword(user, user.PasswordHash, body.Password)
-            == PasswordVerificationResult.Failed)
+        var verified = user is null
+            ? PasswordVerificationResult.Failed
+            : hasher.VerifyHashedPassword(user, user.PasswordHash, body.Password);
+        if (verified == PasswordVerificationResult.Failed)
         {
             return BadCredentials();
         }
 
-        var (refreshToken, refreshHash) = TokenService.CreateRefreshToken();
-        var now = clock.GetUtcNow();
-        db.RefreshTokens.Add(new RefreshToken
+        // A hash made with fewer iterations than the hasher now uses (or an older format) is replaced while the
+        // password is at hand.
+        if (verified == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            Id = Guid.CreateVersion7(),
-            UserId = user.Id,
-            TokenHash = refreshHash,
-            CreatedAt = now,
-            ExpiresAt = now + options.RefreshTokenLifetime,
-        });
-        await db.SaveChangesAsync(cancellationToken);
+            user!.PasswordHash = hasher.HashPassword(user, body.Password);
+        }
+
+        var refreshToken = await refreshTokens.StartFamilyAsync(user!.Id, cancellationToken);
+        return Results.Ok(new LoginResponse(
+            tokens.CreateAccessToken(user.Id, user.UserName), refreshToken, tokens.AccessTokenSeconds, user.Id,
+            user.UserName));
+    }
+
+    private static async Task<IResult> RefreshAsync(
+        RefreshRequest body, RefreshTokenStore refreshTokens, TokenService tokens, HttpContext context,
+        CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(body.RefreshToken))
+        {
+            return MissingRefreshToken();
+        }
+
+        var remoteAddress = context.Connection.RemoteIpAddress?.ToString();
+        var rotated = await refreshTokens.RotateAsync(body.RefreshToken, remoteAddress, cancellationToken);
+        if (rotated is not var (user, refreshToken))
+        {
+            return Results.Problem(
+                "The refresh token is unknown, expired, revoked or already used. Log in again.",
+                statusCode: StatusCodes.Status401Unauthorized, title: "Refresh failed");
+        }
 
         return Results.Ok(new LoginResponse(
             tokens.CreateAccessToken(user.Id, user.UserName), refreshToken, tokens.AccessTokenSeconds, user.Id,
             user.UserName));
     }
 
+    /// <summary>
+    /// Ends the session the refresh token belongs to, on this device only: the token's family is revoked. Holding
+    /// the token is proof enough, so no access token is needed, and one that has expired is no obstacle.
+    /// </summary>
+    private static async Task<IResult> LogoutAsync(
+        RefreshRequest body, RefreshTokenStore refreshTokens, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(body.RefreshToken))
+        {
+            return MissingRefreshToken();
+        }
+
+        await refreshTokens.RevokeFamilyAsync(body.RefreshToken, cancellationToken);
+        return Results.NoContent();
+    }
+
     private static string? Validate(Credentials body)
     {
-        if (body.Username is null || !UserNamePattern().IsMatch(body.Username))
+        if (body.Username is null || !IsValidUserName(body.Username))
         {
             return "Username must be 3 to 32 characters: letters, digits, '_', '.' or '-', " +
                 "starting and ending with a letter, digit or '_'.";
@@ -112,6 +149,12 @@ public static partial class AuthEndpoints
     private static IResult Taken(string name) =>
         Results.Problem($"The username '{name}' is taken.", statusCode: StatusCodes.Status409Conflict,
             title: "Username taken");
+
+    public static bool IsValidUserName(string name) => UserNamePattern().IsMatch(name);
+
+    private static IResult MissingRefreshToken() =>
+        Results.Problem("refreshToken is required.", statusCode: StatusCodes.Status400BadRequest,
+            title: "Invalid request");
 
     private static IResult BadCredentials() =>
         Results.Problem("Unknown username or wrong password.", statusCode: StatusCodes.Status401Unauthorized,

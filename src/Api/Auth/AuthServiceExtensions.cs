@@ -1,4 +1,3 @@
-using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Data.Entities;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
@@ -9,57 +8,94 @@ namespace EventChat.Api.Auth;
 
 public static class AuthServiceExtensions
 {
-    public static IServiceCollection AddChatAuth(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Bearer authentication with EventChat's own accounts and tokens, or, with <c>Auth:Authority</c> set, with the
+    /// tokens of an external OpenID Connect issuer. Keys are checked here, at start: a process that could not
+    /// validate a token does not start.
+    /// </summary>
+    public static IServiceCollection AddChatAuth(
+        this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         var options = new AuthOptions();
         configuration.GetSection("Auth").Bind(options);
+        options.Validate();
         services.AddSingleton(options);
-        services.AddSingleton(sp => SigningKey.Resolve(options, sp.GetRequiredService<DatabaseOptions>()));
-        services.AddSingleton<TokenService>();
-        services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<SymmetricSecurityKey>((jwt, key) =>
+        var parameters = new TokenValidationParameters
+        {
+            ValidAudience = options.Audience,
+            ClockSkew = TimeSpan.FromSeconds(30),
+            NameClaimType = "name",
+        };
+        if (options.UseExternalIssuer)
+        {
+            services.AddSingleton<ExternalUsers>();
+        }
+        else
+        {
+            var production = !string.IsNullOrWhiteSpace(configuration.GetConnectionString("Postgres"))
+                || environment.IsProduction();
+            var keys = SigningKeys.Resolve(options, production);
+            services.AddSingleton(keys);
+            services.AddSingleton<TokenService>();
+            services.AddScoped<RefreshTokenStore>();
+            services.AddSingleton<IPasswordHasher<User>, PasswordHasher<User>>();
+            parameters.ValidIssuer = options.Issuer;
+            parameters.IssuerSigningKeys = keys.Accepted;
+        }
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+
+            // A hub connection keeps its request's principal for as long as it is open; nothing reads the raw
+            // token afterwards, so it is not kept in the authentication properties.
+            jwt.SaveToken = false;
+            jwt.TokenValidationParameters = parameters;
+            if (options.UseExternalIssuer)
             {
-                jwt.MapInboundClaims = false;
+                // The issuer and its signing keys come from the authority's discovery document, and the keys are
+                // fetched again when a token names one not seen before, so the issuer can rotate its keys.
+                jwt.Authority = options.Authority;
+                jwt.RequireHttpsMetadata = options.RequireHttpsMetadata;
+            }
 
-                // A hub connection keeps its request's principal for as long as it is open; nothing reads the raw
-                // token afterwards, so it is not kept in the authentication properties.
-                jwt.SaveToken = false;
-                jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = options.Issuer,
-                    ValidAudience = options.Audience,
-                    IssuerSigningKey = key,
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                    NameClaimType = "name",
-                };
-                jwt.Events = new JwtBearerEvents
-                {
-                    // Browsers cannot set headers on WebSockets, so the hub also takes the token from the query.
-                    OnMessageReceived = context =>
-                    {
-                        var token = context.Request.Query["access_token"];
-                        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
-                        {
-                            context.Token = token;
-                        }
-
-                        return Task.CompletedTask;
-                    },
-
-                    // The validated identity holds every claim and the parsed token; the edge reads only the
-                    // subject and the name, and an idle connection should not carry more than those.
-                    OnTokenValidated = context =>
-                    {
-                        context.Principal = SlimPrincipal.From(context.Principal!, context.Scheme.Name);
-                        return Task.CompletedTask;
-                    },
-                };
-            });
+            jwt.Events = new JwtBearerEvents
+            {
+                OnMessageReceived = TakeHubTokenFromQuery,
+                OnTokenValidated = options.UseExternalIssuer ? MapExternalUserAsync : KeepSlimPrincipal,
+            };
+        });
         services.AddAuthorization();
         return services;
+    }
+
+    // Browsers cannot set headers on WebSockets and server-sent events, so the hub also takes the token from the
+    // query. The query string is redacted wherever a URL is logged.
+    private static Task TakeHubTokenFromQuery(MessageReceivedContext context)
+    {
+        var token = context.Request.Query["access_token"];
+        if (!string.IsNullOrEmpty(token) && context.HttpContext.Request.Path.StartsWithSegments("/hubs"))
+        {
+            context.Token = token;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // The validated identity holds every claim and the parsed token; the edge reads only the subject and the name,
+    // and an idle connection should not carry more than those.
+    private static Task KeepSlimPrincipal(TokenValidatedContext context)
+    {
+        context.Principal = SlimPrincipal.From(context.Principal!, context.Scheme.Name);
+        return Task.CompletedTask;
+    }
+
+    private static async Task MapExternalUserAsync(TokenValidatedContext context)
+    {
+        var users = context.HttpContext.RequestServices.GetRequiredService<ExternalUsers>();
+        var (userId, userName) = await users.FindOrCreateAsync(context.Principal!, context.HttpContext.RequestAborted);
+        context.Principal = SlimPrincipal.For(userId, userName, context.Scheme.Name);
     }
 }

@@ -4,8 +4,10 @@ using Microsoft.IdentityModel.JsonWebTokens;
 namespace EventChat.Api.Auth;
 
 /// <summary>
-/// The principal the edge keeps for an authenticated request or hub connection: the token's subject and name
-/// only, without the parsed token and its other claims that the validated identity refers to.
+/// The principal the edge keeps for an authenticated request or hub connection: the user's id as subject and the
+/// name only, without the parsed token and its other claims that the validated identity refers to. The token's
+/// expiry is not needed here: the authentication result carries it, and SignalR reads it from there to close a
+/// connection whose token expired.
 /// </summary>
 public static class SlimPrincipal
 {
@@ -22,7 +24,18 @@ public static class SlimPrincipal
             claims.Add(new Claim(JwtRegisteredClaimNames.Name, name.Value));
         }
 
-        return new ClaimsPrincipal(
-            new ClaimsIdentity(claims, authenticationType, JwtRegisteredClaimNames.Name, ClaimTypes.Role));
+        return Create(claims, authenticationType);
     }
+
+    /// <summary>The principal of a local user, whoever vouched for them.</summary>
+    public static ClaimsPrincipal For(Guid userId, string userName, string authenticationType) =>
+        Create(
+            [
+                new Claim(JwtRegisteredClaimNames.Sub, userId.ToString("D")),
+                new Claim(JwtRegisteredClaimNames.Name, userName),
+            ],
+            authenticationType);
+
+    private static ClaimsPrincipal Create(List<Claim> claims, string authenticationType) =>
+        new(new ClaimsIdentity(claims, authenticationType, JwtRegisteredClaimNames.Name, ClaimTypes.Role));
 }

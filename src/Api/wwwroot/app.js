@@ -33,7 +33,8 @@ function el(tag, props = {}, ...children) {
 }
 
 const state = {
-  session: null,          // { accessToken, userId, username, expiresAt }
+  session: null,          // { accessToken, refreshToken, userId, username, expiresAt }
+  refreshTimer: null,
   hub: null,
   rooms: new Map(),       // roomId -> RoomModel (my rooms; all of them are subscribed on the hub)
   current: null,          // roomId on screen
@@ -121,11 +122,31 @@ const enc = encodeURIComponent;
 function saveSession(login) {
   state.session = {
     accessToken: login.accessToken,
+    refreshToken: login.refreshToken,
     userId: login.userId,
     username: login.username,
     expiresAt: Date.now() + login.expiresIn * 1000,
   };
   sessionStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
+}
+
+/**
+ * Exchanges the refresh token for a new pair a little before the access token expires. The server closes the hub
+ * connection when the old token expires, and the hub reconnects with the new one.
+ */
+function scheduleRefresh() {
+  clearTimeout(state.refreshTimer);
+  if (!state.session?.refreshToken) return;
+  const left = state.session.expiresAt - Date.now();
+  state.refreshTimer = setTimeout(async () => {
+    try {
+      saveSession(await api('POST', '/api/auth/refresh', { refreshToken: state.session.refreshToken }));
+      scheduleRefresh();
+    } catch (err) {
+      if (err.status === 401) endSession('Your session has expired. Please log in again.');
+      else state.refreshTimer = setTimeout(scheduleRefresh, 5000);
+    }
+  }, Math.max(0, Math.min(left - 60_000, left * 0.8)));
 }
 
 function loadSession() {
@@ -177,6 +198,7 @@ function startSession() {
   $('invisible').checked = localStorage.getItem(invisibleKey()) === 'true';
   $('whoami').textContent = `Signed in as ${state.session.username}`;
 
+  scheduleRefresh();
   state.hub = new Hub(hubUrl);
   state.hub.on('MessageReceived', onRoomEvent);
   state.hub.on('RoomEvent', onRoomEvent);
@@ -193,6 +215,15 @@ function startSession() {
 
 /** Logs out locally: stops the hub, forgets the token and every room, and shows the login form again. */
 function endSession(reason) {
+  clearTimeout(state.refreshTimer);
+  if (state.session?.refreshToken) {
+    // Revokes this login on the server too; the page does not wait for the answer.
+    fetch('/api/auth/logout', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ refreshToken: state.session.refreshToken }),
+    }).catch(() => {});
+  }
   state.hub?.stop();
   state.hub = null;
   state.session = null;

@@ -16,7 +16,7 @@ public sealed class ChatClient : IAsyncDisposable
     /// <summary>For what the pipeline should do in well under a second; short so a broken promise fails fast.</summary>
     public static readonly TimeSpan Soon = TimeSpan.FromSeconds(15);
 
-    private const string Password = "correct horse battery staple";
+    public const string Password = "correct horse battery staple";
 
     private readonly HttpClient _http;
     private HubConnection? _hub;
@@ -35,6 +35,8 @@ public sealed class ChatClient : IAsyncDisposable
     public Guid UserId { get; private set; }
 
     public string AccessToken { get; private set; } = "";
+
+    public string RefreshToken { get; private set; } = "";
 
     /// <summary>Why the hub connection closed, if it did: part of every failure message about missing events.</summary>
     public string? ClosedBecause { get; private set; }
@@ -72,6 +74,33 @@ public sealed class ChatClient : IAsyncDisposable
         await client.LogInAsync();
         await client.OpenHubAsync(edge, statefulReconnect);
         return client;
+    }
+
+    /// <summary>
+    /// A user whose access token someone else issued (an external issuer): no login, the token as it is, and a
+    /// hub connection made with it.
+    /// </summary>
+    public static async Task<ChatClient> ConnectWithTokenAsync(Uri edge, string userName, string accessToken)
+    {
+        var client = new ChatClient(edge, userName) { AccessToken = accessToken };
+        client._http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        try
+        {
+            await client.OpenHubAsync(edge);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Exchanges the refresh token for a new pair, as a client does before its token expires.</summary>
+    public async Task RefreshAsync()
+    {
+        using var response = await _http.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = RefreshToken });
+        Remember(await response.EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>());
     }
 
     /// <summary>The same user on a second device: a client of its own, logged in again, with its own connection.</summary>
@@ -345,10 +374,15 @@ public sealed class ChatClient : IAsyncDisposable
     private async Task LogInAsync()
     {
         var credentials = new { username = UserName, password = Password };
-        var login = await (await _http.PostAsJsonAsync("/api/auth/login", credentials))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
-        AccessToken = login.GetProperty("accessToken").GetString()!;
-        UserId = login.GetProperty("userId").GetGuid();
+        Remember(await (await _http.PostAsJsonAsync("/api/auth/login", credentials))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>());
+    }
+
+    private void Remember(JsonElement tokens)
+    {
+        AccessToken = tokens.GetProperty("accessToken").GetString()!;
+        RefreshToken = tokens.GetProperty("refreshToken").GetString()!;
+        UserId = tokens.GetProperty("userId").GetGuid();
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AccessToken);
     }
 

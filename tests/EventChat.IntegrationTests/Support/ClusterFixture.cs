@@ -123,6 +123,37 @@ public sealed class ClusterFixture : IAsyncLifetime
         await WaitUntilReadyAsync();
     }
 
+    /// <summary>
+    /// Starts one more edge on this run's services, with settings of its own on top of the cluster's, and waits
+    /// until it serves. The caller disposes it; the shared edges keep their settings.
+    /// </summary>
+    public async Task<(ManagedProcess Process, Uri Url)> StartEdgeAsync(
+        string name, IReadOnlyDictionary<string, string> settings)
+    {
+        var url = new Uri($"http://127.0.0.1:{Ports.Free()}");
+        var environment = ProcessEnvironment("none", name);
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var edge = new ManagedProcess(name, RepoPaths.ApiDll,
+            ["--contentRoot", RepoPaths.ApiContentRoot, "--urls", url.ToString()],
+            environment, Path.Combine(LogDirectory, $"{name}.log"));
+        edge.Start();
+        try
+        {
+            await WaitForHealthAsync(url, edge);
+        }
+        catch
+        {
+            await edge.DisposeAsync();
+            throw;
+        }
+
+        return (edge, url);
+    }
+
     public string Diagnostics() =>
         $"Full logs: {LogDirectory}{Environment.NewLine}" +
         string.Join(Environment.NewLine, _processes.Values.Select(p => p.Output));
@@ -256,25 +287,31 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
     }
 
-    private async Task WaitUntilReadyAsync()
+    private static async Task WaitForHealthAsync(Uri edge, ManagedProcess? process = null)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.HoldsAsync(async () =>
+        {
+            try
+            {
+                return (await http.GetAsync(new Uri(edge, "/health"))).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return process is { HasExited: true }
+                    ? throw new InvalidOperationException(
+                        $"{process.Name} exited before it served.{Environment.NewLine}{process.Output}")
+                    : false;
+            }
+        }, TimeSpan.FromSeconds(90), $"edge {edge} answers /health");
+    }
+
+    private async Task WaitUntilReadyAsync()
+    {
         try
         {
-            foreach (var edge in new[] { Edge1, Edge2 })
-            {
-                await Eventually.HoldsAsync(async () =>
-                {
-                    try
-                    {
-                        return (await http.GetAsync(new Uri(edge, "/health"))).IsSuccessStatusCode;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return false;
-                    }
-                }, TimeSpan.FromSeconds(90), $"edge {edge} answers /health");
-            }
+            await WaitForHealthAsync(Edge1);
+            await WaitForHealthAsync(Edge2);
 
             foreach (var queue in new[] { "eventchat.moderation", "eventchat.persistence", "eventchat.notifications" })
             {

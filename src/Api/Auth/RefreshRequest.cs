@@ -1,0 +1,3 @@
+namespace EventChat.Api.Auth;
+
+public sealed record RefreshRequest(string? RefreshToken);
