@@ -12,6 +12,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string BlockedWord = "forbidden";
 
+    /// <summary>The one origin whose pages may call the edges across origins.</summary>
+    public const string AllowedOrigin = "http://chat.example.test";
+
     /// <summary>Short, so that the ghost test is quick; production's default is 15 s.</summary>
     public static readonly TimeSpan EdgeTimeout = TimeSpan.FromSeconds(6);
 
@@ -120,6 +123,36 @@ public sealed class ClusterFixture : IAsyncLifetime
         await WaitUntilReadyAsync();
     }
 
+    /// <summary>
+    /// Starts one more edge on this run's services, with <paramref name="settings"/> over the usual ones, and waits
+    /// until it serves. The caller disposes it; the cluster's own two edges are unchanged.
+    /// </summary>
+    public async Task<ManagedProcess> StartExtraEdgeAsync(
+        string name, Uri url, IReadOnlyDictionary<string, string> settings)
+    {
+        var environment = ProcessEnvironment("none", name);
+        foreach (var (key, value) in settings)
+        {
+            environment[key] = value;
+        }
+
+        var edge = new ManagedProcess(name, RepoPaths.ApiDll,
+            ["--contentRoot", RepoPaths.ApiContentRoot, "--urls", url.ToString()], environment,
+            Path.Combine(LogDirectory, $"{name}.log"));
+        edge.Start();
+        try
+        {
+            await WaitForHealthAsync(url);
+        }
+        catch
+        {
+            await edge.DisposeAsync();
+            throw;
+        }
+
+        return edge;
+    }
+
     public string Diagnostics() =>
         $"Full logs: {LogDirectory}{Environment.NewLine}" +
         string.Join(Environment.NewLine, _processes.Values.Select(p => p.Output));
@@ -213,6 +246,14 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Moderation__BlockedWords__0"] = BlockedWord,
             ["Moderation__FloodLimit"] = "1000",
 
+            // The tests send, join, create rooms and log in from one address far faster than a person does.
+            ["Limits__Messages__Permits"] = "100000",
+            ["Limits__Joins__Permits"] = "100000",
+            ["Limits__RoomCreations__Permits"] = "100000",
+            ["Limits__LoginsPerAccount__Permits"] = "1000",
+            ["Limits__LoginsPerAddress__Permits"] = "100000",
+            ["Web__CorsOrigins__0"] = AllowedOrigin,
+
             // Five processes that fit a default PostgreSQL's 100 slots together with whatever else shares it.
             ["Storage__MaxPoolSize"] = "12",
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
@@ -255,22 +296,11 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private async Task WaitUntilReadyAsync()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
             foreach (var edge in new[] { Edge1, Edge2 })
             {
-                await Eventually.HoldsAsync(async () =>
-                {
-                    try
-                    {
-                        return (await http.GetAsync(new Uri(edge, "/health"))).IsSuccessStatusCode;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return false;
-                    }
-                }, TimeSpan.FromSeconds(90), $"edge {edge} answers /health");
+                await WaitForHealthAsync(edge);
             }
 
             foreach (var queue in new[] { "eventchat.moderation", "eventchat.persistence", "eventchat.notifications" })
@@ -283,5 +313,21 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             throw new TimeoutException($"{ex.Message}{Environment.NewLine}{Diagnostics()}", ex);
         }
+    }
+
+    private static async Task WaitForHealthAsync(Uri edge)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.HoldsAsync(async () =>
+        {
+            try
+            {
+                return (await http.GetAsync(new Uri(edge, "/health"))).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(90), $"edge {edge} answers /health");
     }
 }
