@@ -6,6 +6,7 @@ using System.Text.Json;
 using EventChat.IntegrationTests.Support;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using StackExchange.Redis;
 
 namespace EventChat.IntegrationTests;
 
@@ -84,6 +85,11 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
         var first = (await alice.WaitForMessagesAsync(room, 1))[0].MessageId!.Value;
         await Assert.ThrowsAsync<HubException>(() => phone.ReactAsync(room, first, "👍"));
         Assert.Equal(Messages, (await alice.WaitForMessagesAsync(room, Messages)).Count);
+
+        // The count is one key under the run's prefix, and it goes away by itself once the bucket is full again.
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Services.Redis);
+        var ttl = await redis.GetDatabase().KeyTimeToLiveAsync($"{cluster.RedisPrefix}:limit:messages:{alice.UserId:N}");
+        Assert.InRange(ttl ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), Period);
     }
 
     [Fact]

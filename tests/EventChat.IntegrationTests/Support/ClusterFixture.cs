@@ -43,6 +43,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string Database => $"eventchat_{_runId}";
 
+    /// <summary>The prefix of every Redis key and channel of this run.</summary>
+    public string RedisPrefix => _runId;
+
     public string VirtualHost => $"eventchat-{_runId}";
 
     public string PostgresConnectionString => new NpgsqlConnectionStringBuilder(Services.PostgresAdmin)
