@@ -87,6 +87,8 @@ IDLE_WAIT=${BENCH_IDLE_WAIT:-$d_idle_wait}
 # Registration hashes passwords on purpose (~0.2 s of edge CPU each here): connections share accounts as
 # devices of one user, so setting up 1,000 connections takes seconds, not minutes.
 CHAT_CPA=${BENCH_CONNECTIONS_PER_ACCOUNT:-10}
+LIMITS_ENV="Limits__Messages__Permits=100000000 Limits__Joins__Permits=1000000 Limits__RoomCreations__Permits=1000000 \
+Limits__LoginsPerAccount__Permits=1000000 Limits__LoginsPerAddress__Permits=100000000 Limits__ConnectionsPerUser=1000000"
 IDLE_CPA=${BENCH_IDLE_CONNECTIONS_PER_ACCOUNT:-100}
 # One process may hold at most 20,000 open files here: each edge and each tool process stays below this
 # many sockets. Larger connection counts are split over several tool processes.
@@ -271,6 +273,10 @@ cluster_up() {
   # The load tool logs in once and never refreshes its token, and an edge closes a hub connection when its access
   # token expires: the tokens must outlive the longest scenario, set-up and hold included.
   export Auth__AccessTokenLifetime=$ACCESS_TOKEN_LIFETIME
+  # The edges' rate limits are for people; the load tool sends, joins, creates rooms, logs in and connects
+  # devices far faster, from a handful of addresses.
+  # shellcheck disable=SC2086 # one word per setting
+  export $LIMITS_ENV
   export EVENTCHAT_EDGES=$EDGE_COUNT
   EVENTCHAT_EDGE_ADDRESSES=$(IFS=, && printf '%s' "${EDGE_ADDRESSES[*]}")
   export EVENTCHAT_EDGE_ADDRESSES
@@ -1003,7 +1009,7 @@ commands_section() {
   printf '```sh\n'
   local addresses
   addresses=$(IFS=, && printf '%s' "${EDGE_ADDRESSES[*]}")
-  printf '%s\n' "export Moderation__FloodLimit=1000000 Storage__MaxPoolSize=$PG_POOL" \
+  printf '%s\n' "export Moderation__FloodLimit=1000000 Storage__MaxPoolSize=$PG_POOL" "export $LIMITS_ENV" \
     "export Auth__AccessTokenLifetime=$ACCESS_TOKEN_LIFETIME" \
     "export EVENTCHAT_EDGES=$EDGE_COUNT EVENTCHAT_EDGE_ADDRESSES=$addresses" "eng/cluster.sh up" \
     "dotnet build tools/EventChat.LoadTest -c Release"
@@ -1109,7 +1115,8 @@ The local cluster (\`eng/cluster.sh up\`: $EDGE_COUNT edges on 127.0.0.1:5001 an
 PostgreSQL, RabbitMQ, Redis) loaded directly on the edges, the chat scenarios on edges 1 and 2 with each room's
 members spread over both; and
 the load tool's bare WebSocket server (\`reference\`: Kestrel only, no SignalR, broker or database) loaded with
-the same chat settings in the same session. The flood limit is raised (\`Moderation__FloodLimit=1000000\`).
+the same chat settings in the same session. The flood limit is raised (\`Moderation__FloodLimit=1000000\`), and so are the edges' rate limits
+(\`$LIMITS_ENV\`).
 Chat connections share accounts $CHAT_CPA to one, as devices of one user (registration hashes passwords and
 would otherwise dominate set-up); idle connections $IDLE_CPA to one. Between runs the script waits up to
 ${IDLE_WAIT} s for the broker's queues to empty, so a backlog from an overloaded run does not spill into the next.

@@ -3,11 +3,13 @@ using EventChat.Api.Chat;
 using EventChat.Api.Delivery;
 using EventChat.Api.Errors;
 using EventChat.Api.Health;
+using EventChat.Api.Limits;
 using EventChat.Api.Logging;
 using EventChat.Api.Notifications;
 using EventChat.Api.Presence;
 using EventChat.Api.Retention;
 using EventChat.Api.Rooms;
+using EventChat.Api.Web;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Messaging;
 using EventChat.Infrastructure.Redis;
@@ -31,16 +33,20 @@ builder.Services.AddChatMessaging(builder.Configuration, bus =>
 });
 builder.Services.AddChatHealthChecks();
 builder.Services.AddChatErrors();
+builder.Services.AddChatLimits(builder.Configuration);
+builder.Services.AddChatWeb(builder.Configuration);
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
 
+app.UseChatWeb();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseChatLimits();
 app.MapAuthEndpoints();
 app.MapRoomEndpoints();
 app.MapNotificationEndpoints();

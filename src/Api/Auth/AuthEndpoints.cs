@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EventChat.Api.Limits;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Data.Entities;
 using Microsoft.AspNetCore.Identity;
@@ -59,16 +60,23 @@ public static partial class AuthEndpoints
     }
 
     private static async Task<IResult> LoginAsync(
-        Credentials body, ChatDbContext db, IPasswordHasher<User> hasher, TokenService tokens,
-        RefreshTokenStore refreshTokens, CancellationToken cancellationToken)
+        Credentials body, HttpContext http, ChatDbContext db, IPasswordHasher<User> hasher, TokenService tokens,
+        RefreshTokenStore refreshTokens, RateLimiter limiter, CancellationToken cancellationToken)
     {
+        await limiter.EnsureAsync(limiter.LoginsPerAddress, ClientAddress(http), cancellationToken);
         if (string.IsNullOrEmpty(body.Username) || string.IsNullOrEmpty(body.Password)
             || body.Password.Length > MaxPasswordLength)
         {
             return BadCredentials();
         }
 
+        // A name that no account can have is not counted per account: it needs no protection, and a key of its own.
         var normalized = body.Username.ToLowerInvariant();
+        if (UserNamePattern().IsMatch(body.Username))
+        {
+            await limiter.EnsureAsync(limiter.LoginsPerAccount, normalized, cancellationToken);
+        }
+
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
         var verified = user is null
             ? PasswordVerificationResult.Failed
@@ -129,6 +137,10 @@ public static partial class AuthEndpoints
         await refreshTokens.RevokeFamilyAsync(body.RefreshToken, cancellationToken);
         return Results.NoContent();
     }
+
+    /// <summary>The client's address, as the forwarded headers of a trusted proxy give it.</summary>
+    private static string ClientAddress(HttpContext http) =>
+        http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     private static string? Validate(Credentials body)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using EventChat.Api.Auth;
 using EventChat.Api.History;
+using EventChat.Api.Limits;
 using EventChat.Api.Presence;
 using EventChat.Api.Rooms;
 using EventChat.Contracts;
@@ -28,6 +29,7 @@ public sealed partial class ChatHub(
     IPublishEndpoint publisher,
     PublishRetry publishRetry,
     PresenceTracker presence,
+    RateLimiter limiter,
     ChatOptions options,
     TimeProvider clock,
     ILogger<ChatHub> logger) : Hub<IChatClient>
@@ -331,6 +333,7 @@ public sealed partial class ChatHub(
 
         var cancellationToken = Context.ConnectionAborted;
         await EnsureMemberAsync(id);
+        await limiter.EnsureAsync(limiter.Messages, UserId, cancellationToken);
         if (replyTo is Guid parent)
         {
             await CheckStoredAsync(id, parent, allowDeleted: false, cancellationToken);
@@ -347,6 +350,7 @@ public sealed partial class ChatHub(
     private async Task<ChangeResult> RequestChangeAsync(
         Guid roomId, Guid messageId, string change, string? text, string? emoji)
     {
+        await limiter.EnsureAsync(limiter.Messages, UserId, Context.ConnectionAborted);
         var changeId = Guid.CreateVersion7();
         await PublishAsync(
             new MessageChangeRequested(changeId, roomId, messageId, change, UserId, UserName, text, emoji,

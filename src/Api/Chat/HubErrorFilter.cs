@@ -1,10 +1,12 @@
+using EventChat.Api.Limits;
 using Microsoft.AspNetCore.SignalR;
 
 namespace EventChat.Api.Chat;
 
 /// <summary>
 /// Logs hub failures by kind. A <see cref="HubException"/> is the client's mistake, answered with its reason, so it
-/// is logged at Debug; anything else is ours and logged as an error. SignalR's own per-invocation error log is
+/// is logged at Debug, and so is a call over a rate limit, which the client is told as a <see cref="HubException"/>
+/// with the wait; anything else is ours and logged as an error. SignalR's own per-invocation error log is
 /// switched off in appsettings.json, since it logged every client mistake with a stack trace.
 /// </summary>
 public sealed partial class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
@@ -15,6 +17,11 @@ public sealed partial class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHu
         try
         {
             return await next(invocationContext);
+        }
+        catch (RateLimitedException ex)
+        {
+            Log.Refused(logger, invocationContext.HubMethodName, invocationContext.Context.ConnectionId, ex.Message);
+            throw new HubException(ex.Message);
         }
         catch (HubException ex)
         {

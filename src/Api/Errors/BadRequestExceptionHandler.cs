@@ -31,6 +31,11 @@ public sealed partial class BadRequestExceptionHandler(IProblemDetailsService pr
                 : "The request body is not a JSON object of the expected shape.";
         }
 
+        if (Problems.DetailFor(bad.StatusCode) is string detail)
+        {
+            return detail;
+        }
+
         if (BindFailure().Match(bad.Message) is { Success: true } match)
         {
             return $"{match.Groups["name"].Value}: \"{match.Groups["value"].Value}\" is not a valid value.";

@@ -1,3 +1,4 @@
+using EventChat.Api.Limits;
 using EventChat.Contracts;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Data.Entities;
@@ -14,7 +15,8 @@ namespace EventChat.Api.Rooms;
 /// change takes the room's row lock first, checks the rules against what it then reads, and commits the change
 /// with its room event and outbox row, so membership events number into the same stream as messages.
 /// </summary>
-public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, MembershipCache memberships, TimeProvider clock)
+public sealed class RoomAccess(
+    ChatDbContext db, OutboxSignal outboxSignal, MembershipCache memberships, RateLimiter limiter, TimeProvider clock)
 {
     public const int MaxGroupSize = 50;
 
@@ -46,6 +48,7 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Memb
     public async Task<Guid> CreateAsync(
         string name, RoomVisibility visibility, Guid ownerId, string ownerName, CancellationToken cancellationToken)
     {
+        await limiter.EnsureAsync(limiter.RoomCreations, ownerId, cancellationToken);
         var now = clock.GetUtcNow();
         var room = NewRoom(name, RoomKind.Channel, visibility, ownerId, now);
         db.Rooms.Add(room);
@@ -114,6 +117,8 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Memb
             return null;
         }
 
+        await limiter.EnsureAsync(limiter.RoomCreations, ownerId, cancellationToken);
+
         var now = clock.GetUtcNow();
         var title = string.Join(", ", names.Values.Order(StringComparer.Ordinal));
         var room = NewRoom(title.Length > RoomEndpoints.MaxRoomNameLength ? title[..RoomEndpoints.MaxRoomNameLength] : title,
@@ -139,6 +144,12 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Memb
     /// <summary>Makes the user a member of a public channel, announcing it in the room's stream and as <see cref="RoomJoined"/>.</summary>
     public async Task<RoomResult> JoinAsync(Guid roomId, Guid userId, string userName, CancellationToken cancellationToken)
     {
+        // Only a join that makes a member counts: a client subscribing again to its rooms after a reconnect is not.
+        if (!memberships.Holds(roomId, userId) && !await IsMemberAsync(roomId, userId, cancellationToken))
+        {
+            await limiter.EnsureAsync(limiter.Joins, userId, cancellationToken);
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var room = await LockedRoomAsync(roomId, cancellationToken);
         if (room is null)

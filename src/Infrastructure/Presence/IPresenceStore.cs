@@ -72,4 +72,7 @@ public interface IPresenceStore
     /// them, not for showing to others (use <see cref="GetAsync"/> for that).
     /// </summary>
     Task<bool> IsOnlineAsync(Guid userId, CancellationToken cancellationToken);
+
+    /// <summary>How many live connections <paramref name="userId"/> has, on every edge together.</summary>
+    Task<int> ConnectionCountAsync(Guid userId, CancellationToken cancellationToken);
 }

@@ -156,11 +156,14 @@ public sealed class InMemoryPresenceStore(TimeProvider clock) : IPresenceStore
         }
     }
 
-    public Task<bool> IsOnlineAsync(Guid userId, CancellationToken cancellationToken)
+    public async Task<bool> IsOnlineAsync(Guid userId, CancellationToken cancellationToken) =>
+        await ConnectionCountAsync(userId, cancellationToken) > 0;
+
+    public Task<int> ConnectionCountAsync(Guid userId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return Task.FromResult(_users.TryGetValue(userId, out var user) && user.Connections.Count > 0);
+            return Task.FromResult(_users.TryGetValue(userId, out var user) ? user.Connections.Count : 0);
         }
     }
 

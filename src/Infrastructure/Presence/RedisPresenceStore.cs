@@ -330,11 +330,14 @@ public sealed class RedisPresenceStore(
         return fields.Where(f => live.Contains(EdgeOf(f))).Select(ConnectionOf).ToList();
     }
 
-    public async Task<bool> IsOnlineAsync(Guid userId, CancellationToken cancellationToken)
+    public async Task<bool> IsOnlineAsync(Guid userId, CancellationToken cancellationToken) =>
+        await ConnectionCountAsync(userId, cancellationToken) > 0;
+
+    public async Task<int> ConnectionCountAsync(Guid userId, CancellationToken cancellationToken)
     {
-        var fields = await Db.HashKeysAsync(UserConnectionsKey(userId));
-        var live = await LiveEdgesAsync(fields.Select(f => EdgeOf(f!)));
-        return live.Count > 0;
+        var fields = (await Db.HashKeysAsync(UserConnectionsKey(userId))).Select(f => (string)f!).ToList();
+        var live = await LiveEdgesAsync(fields.Select(EdgeOf));
+        return fields.Count(f => live.Contains(EdgeOf(f)));
     }
 
     /// <summary>

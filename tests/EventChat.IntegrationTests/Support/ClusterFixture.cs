@@ -12,6 +12,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string BlockedWord = "forbidden";
 
+    /// <summary>The one origin whose pages may call the edges across origins.</summary>
+    public const string AllowedOrigin = "http://chat.example.test";
+
     /// <summary>Short, so that the ghost test is quick; production's default is 15 s.</summary>
     public static readonly TimeSpan EdgeTimeout = TimeSpan.FromSeconds(6);
 
@@ -39,6 +42,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     private RabbitMqAdmin? _rabbit;
 
     public string Database => $"eventchat_{_runId}";
+
+    /// <summary>The prefix of every Redis key and channel of this run.</summary>
+    public string RedisPrefix => _runId;
 
     public string VirtualHost => $"eventchat-{_runId}";
 
@@ -246,6 +252,14 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Presence__HeartbeatInterval"] = TimeSpan.FromSeconds(2).ToString(),
             ["Moderation__BlockedWords__0"] = BlockedWord,
             ["Moderation__FloodLimit"] = "1000",
+
+            // The tests send, join, create rooms and log in from one address far faster than a person does.
+            ["Limits__Messages__Permits"] = "100000",
+            ["Limits__Joins__Permits"] = "100000",
+            ["Limits__RoomCreations__Permits"] = "100000",
+            ["Limits__LoginsPerAccount__Permits"] = "1000",
+            ["Limits__LoginsPerAddress__Permits"] = "100000",
+            ["Web__CorsOrigins__0"] = AllowedOrigin,
 
             // Five processes that fit a default PostgreSQL's 100 slots together with whatever else shares it.
             ["Storage__MaxPoolSize"] = "12",

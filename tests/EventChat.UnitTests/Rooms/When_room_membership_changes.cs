@@ -1,3 +1,4 @@
+using EventChat.Api.Limits;
 using EventChat.Api.Rooms;
 using EventChat.Contracts;
 using EventChat.Infrastructure.Data.Entities;
@@ -15,6 +16,9 @@ public sealed class When_room_membership_changes : IAsyncLifetime
 {
     private readonly MembershipCache _memberships =
         new(TimeProvider.System, new RedisOptions(), NullLogger<MembershipCache>.Instance);
+
+    private readonly RateLimiter _limiter = new(
+        new InMemoryRateLimitStore(TimeProvider.System), new LimitsOptions(), NullLogger<RateLimiter>.Instance);
 
     private TempDatabase _database = null!;
     private Guid _owner;
@@ -146,7 +150,7 @@ public sealed class When_room_membership_changes : IAsyncLifetime
     private async Task<T> AccessAsync<T>(Func<RoomAccess, Task<T>> use)
     {
         using var db = _database.Open();
-        return await use(new RoomAccess(db, new OutboxSignal(), _memberships, TimeProvider.System))
+        return await use(new RoomAccess(db, new OutboxSignal(), _memberships, _limiter, TimeProvider.System))
             .WaitAsync(Within.Timeout);
     }
 
