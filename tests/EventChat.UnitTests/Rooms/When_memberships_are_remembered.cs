@@ -1,4 +1,5 @@
 using EventChat.Api.Rooms;
+using EventChat.Infrastructure.Moderation;
 using EventChat.Infrastructure.Redis;
 using EventChat.UnitTests.Presence;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,7 +12,7 @@ public sealed class When_memberships_are_remembered
     private readonly Guid _room = Guid.NewGuid();
     private readonly Guid _user = Guid.NewGuid();
 
-    private MembershipCache Cache() => new(_clock, new RedisOptions(), NullLogger<MembershipCache>.Instance);
+    private MembershipCache Cache() => new(_clock, new MembershipNotices(new RedisOptions(), NullLogger<MembershipNotices>.Instance));
 
     [Fact]
     public void Should_hold_a_confirmed_membership_only_for_its_lifetime()
@@ -35,7 +36,7 @@ public sealed class When_memberships_are_remembered
         var cache = Cache();
         cache.Confirm(_room, _user, cache.BeginCheck());
 
-        await cache.EndedAsync(_room, _user);
+        await cache.ChangedAsync(_room, _user);
 
         Assert.False(cache.Holds(_room, _user));
     }
@@ -47,7 +48,7 @@ public sealed class When_memberships_are_remembered
 
         // The database said "member" to a check that began before the removal's notice arrived.
         var checkStarted = cache.BeginCheck();
-        await cache.EndedAsync(_room, _user);
+        await cache.ChangedAsync(_room, _user);
         cache.Confirm(_room, _user, checkStarted);
 
         Assert.False(cache.Holds(_room, _user));

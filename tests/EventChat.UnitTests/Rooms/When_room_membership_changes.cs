@@ -2,6 +2,7 @@ using EventChat.Api.Rooms;
 using EventChat.Contracts;
 using EventChat.Infrastructure.Data.Entities;
 using EventChat.Infrastructure.Outbox;
+using EventChat.Infrastructure.Moderation;
 using EventChat.Infrastructure.Redis;
 using EventChat.Infrastructure.Streams;
 using EventChat.UnitTests.TestSupport;
@@ -14,7 +15,7 @@ namespace EventChat.UnitTests.Rooms;
 public sealed class When_room_membership_changes : IAsyncLifetime
 {
     private readonly MembershipCache _memberships =
-        new(TimeProvider.System, new RedisOptions(), NullLogger<MembershipCache>.Instance);
+        new(TimeProvider.System, new MembershipNotices(new RedisOptions(), NullLogger<MembershipNotices>.Instance));
 
     private TempDatabase _database = null!;
     private Guid _owner;
