@@ -15,7 +15,4 @@ public static class ModerationActions
 
     /// <summary>A report was resolved; <see cref="ModerationActionTaken.Reason"/> holds the outcome.</summary>
     public const string ResolveReport = "report.resolved";
-
-    /// <summary>The moderation worker counted a strike against a member for a message it refused.</summary>
-    public const string Strike = "strike";
 }
