@@ -249,32 +249,20 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Memb
         Guid roomId, Guid actorId, string actorName, Guid userId, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (_, actor, refused) = await AuthorizeAsync(roomId, actorId, cancellationToken);
+        var (member, refused) = await AuthorizeOnMemberAsync(roomId, actorId, userId, "remove", "removed",
+            cancellationToken);
         if (refused is not null)
         {
             return refused;
         }
 
-        var member = await MemberAsync(roomId, userId, cancellationToken);
-        if (member is null)
-        {
-            return RoomResult.NotFound($"User {userId} is not a member of room {roomId}.");
-        }
-
-        if (OutranksActor(actor!, member, "remove", "removed") is RoomResult outranked)
-        {
-            return outranked;
-        }
-
-        db.RoomMembers.Remove(member);
+        db.RoomMembers.Remove(member!);
         var name = (await UserNamesAsync([userId], cancellationToken)).GetValueOrDefault(userId) ?? string.Empty;
         var now = RoomStream.Now(clock);
         ModerationLog.Record(db, Action(ModerationActions.Kick, roomId, actorId, actorName, userId, null, now));
         await AppendAsync(new RoomEvent(roomId, 0, RoomEventTypes.MemberRemoved, now, actorId,
             actorName, UserId: userId, UserName: name), cancellationToken);
-        var removed = await CommitAsync(transaction, cancellationToken);
-        await memberships.ChangedAsync(roomId, userId);
-        return removed;
+        return await CommitChangedAsync(transaction, roomId, userId, cancellationToken);
     }
 
     /// <summary>
@@ -297,11 +285,6 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Memb
         if (name is null)
         {
             return RoomResult.NotFound($"User {userId} does not exist.");
-        }
-
-        if (userId == actorId)
-        {
-            return RoomResult.Conflict("You cannot ban yourself.");
         }
 
         var member = await MemberAsync(roomId, userId, cancellationToken);
@@ -327,15 +310,10 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Memb
             db.RoomMembers.Remove(member);
         }
 
-        ModerationLog.Record(db, Action(ModerationActions.Ban, roomId, actorId, actorName, userId, reason, now) with
-        {
-            Until = until,
-        });
+        ModerationLog.Record(db, Action(ModerationActions.Ban, roomId, actorId, actorName, userId, reason, now, until));
         await AppendAsync(new RoomEvent(roomId, 0, RoomEventTypes.MemberBanned, now, actorId, actorName,
             UserId: userId, UserName: name, Until: until), cancellationToken);
-        var banned = await CommitAsync(transaction, cancellationToken);
-        await memberships.ChangedAsync(roomId, userId);
-        return banned;
+        return await CommitChangedAsync(transaction, roomId, userId, cancellationToken);
     }
 
     /// <summary>Lifts a ban before its end. No event: nothing changes that members see.</summary>
@@ -384,36 +362,18 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Memb
         CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (_, actor, refused) = await AuthorizeAsync(roomId, actorId, cancellationToken);
+        var (_, refused) = await AuthorizeOnMemberAsync(roomId, actorId, userId, "mute", "muted", cancellationToken);
         if (refused is not null)
         {
             return refused;
         }
 
-        var member = await MemberAsync(roomId, userId, cancellationToken);
-        if (member is null)
-        {
-            return RoomResult.NotFound($"User {userId} is not a member of room {roomId}.");
-        }
-
-        if (userId == actorId)
-        {
-            return RoomResult.Conflict("You cannot mute yourself.");
-        }
-
-        if (OutranksActor(actor!, member, "mute", "muted") is RoomResult outranked)
-        {
-            return outranked;
-        }
-
         var name = (await UserNamesAsync([userId], cancellationToken)).GetValueOrDefault(userId) ?? string.Empty;
-        var action = Action(ModerationActions.Mute, roomId, actorId, actorName, userId, reason, RoomStream.Now(clock))
-            with { Until = until };
+        var action = Action(ModerationActions.Mute, roomId, actorId, actorName, userId, reason, RoomStream.Now(clock),
+            until);
         _ = await RoomSanctions.MuteAsync(db, action, name, cancellationToken)
             ?? throw new InvalidOperationException($"Room {roomId} disappeared during a change.");
-        var muted = await CommitAsync(transaction, cancellationToken);
-        await memberships.ChangedAsync(roomId, userId);
-        return muted;
+        return await CommitChangedAsync(transaction, roomId, userId, cancellationToken);
     }
 
     /// <summary>Lifts a mute before its end (<c>member.unmuted</c>).</summary>
@@ -439,9 +399,7 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Memb
         ModerationLog.Record(db, Action(ModerationActions.Unmute, roomId, actorId, actorName, userId, null, now));
         await AppendAsync(new RoomEvent(roomId, 0, RoomEventTypes.MemberUnmuted, now, actorId, actorName,
             UserId: userId, UserName: name), cancellationToken);
-        var unmuted = await CommitAsync(transaction, cancellationToken);
-        await memberships.ChangedAsync(roomId, userId);
-        return unmuted;
+        return await CommitChangedAsync(transaction, roomId, userId, cancellationToken);
     }
 
     /// <summary>
@@ -624,6 +582,28 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Memb
             : (room, actor, RoomResult.Forbidden("Only the room's owner or an admin may do that."));
     }
 
+    /// <summary>
+    /// Locks the room and checks that the actor is its owner or an admin, that the user is a member, and that the
+    /// actor outranks them (so nobody acts on themselves).
+    /// </summary>
+    private async Task<(RoomMember? Member, RoomResult? Refused)> AuthorizeOnMemberAsync(
+        Guid roomId, Guid actorId, Guid userId, string verb, string done, CancellationToken cancellationToken)
+    {
+        var (_, actor, refused) = await AuthorizeAsync(roomId, actorId, cancellationToken);
+        if (refused is not null)
+        {
+            return (null, refused);
+        }
+
+        var member = await MemberAsync(roomId, userId, cancellationToken);
+        if (member is null)
+        {
+            return (null, RoomResult.NotFound($"User {userId} is not a member of room {roomId}."));
+        }
+
+        return (member, OutranksActor(actor!, member, verb, done));
+    }
+
     /// <summary>The owner cannot be removed, banned or muted, and only the owner may do that to an admin.</summary>
     private static RoomResult? OutranksActor(RoomMember actor, RoomMember target, string verb, string done) =>
         target.Role == RoomRole.Owner
@@ -642,8 +622,9 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Memb
     private static string BanTerm(RoomBan ban) => ban.Until is DateTimeOffset until ? $"until {until:O}" : "for good";
 
     private static ModerationActionTaken Action(
-        string action, Guid roomId, Guid actorId, string actorName, Guid userId, string? reason, DateTimeOffset now) =>
-        new(Guid.CreateVersion7(), roomId, action, actorId, actorName, userId, null, null, reason, null, now);
+        string action, Guid roomId, Guid actorId, string actorName, Guid userId, string? reason, DateTimeOffset now,
+        DateTimeOffset? until = null) =>
+        new(Guid.CreateVersion7(), roomId, action, actorId, actorName, userId, null, null, reason, until, now);
 
     private async Task<Dictionary<Guid, string>> UserNamesAsync(
         IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken) =>
@@ -657,6 +638,15 @@ public sealed class RoomAccess(ChatDbContext db, OutboxSignal outboxSignal, Memb
         await db.SaveChangesAsync(cancellationToken);
         _ = await RoomStream.AppendAsync(db, draft, cancellationToken)
             ?? throw new InvalidOperationException($"Room {draft.RoomId} disappeared during a change.");
+    }
+
+    /// <summary>Commits a change to the user's membership and tells every edge to forget what it remembered of it.</summary>
+    private async Task<RoomResult> CommitChangedAsync(
+        IDbContextTransaction transaction, Guid roomId, Guid userId, CancellationToken cancellationToken)
+    {
+        var committed = await CommitAsync(transaction, cancellationToken);
+        await memberships.ChangedAsync(roomId, userId);
+        return committed;
     }
 
     private async Task<RoomResult> CommitAsync(IDbContextTransaction transaction, CancellationToken cancellationToken)
