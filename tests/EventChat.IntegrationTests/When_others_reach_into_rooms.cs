@@ -170,6 +170,8 @@ public sealed class When_others_reach_into_rooms(ClusterFixture cluster)
         await alice.ExpectAsync(HttpStatusCode.NoContent, HttpMethod.Post, $"/api/rooms/{open}/bans",
             new { userId = eve.UserId, reason = "spam" });
 
+        await carol.WaitForEventAsync(secret, e => e.Type == RoomEvent.MemberRemoved, "member.removed");
+        await eve.WaitForEventAsync(open, e => e.Type == RoomEvent.MemberBanned, "member.banned");
         await RefusedAsync(carol, $"You are not a member of room {secret}", "SendMessage", secret.ToString(), "after",
             "still here?");
         await carol.ExpectAsync(HttpStatusCode.NotFound, HttpMethod.Get, $"/api/rooms/{secret}/messages");

@@ -31,16 +31,12 @@ public static class ModerationEndpoints
         string roomId, BanRequest body, HttpContext http, RoomAccess access, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        if (body.UserId is not Guid userId)
-        {
-            return Task.FromResult(BadRequest("userId must be a user id."));
-        }
-
-        if ((CheckDuration(body.DurationSeconds, required: false) ?? CheckReason(body.Reason)) is string problem)
+        if (CheckSanction(body.UserId, body.DurationSeconds, body.Reason, timed: false) is string problem)
         {
             return Task.FromResult(BadRequest(problem));
         }
 
+        var userId = body.UserId!.Value;
         DateTimeOffset? until = body.DurationSeconds is int seconds ? clock.GetUtcNow().AddSeconds(seconds) : null;
         return ChangeAsync(roomId, id => access.BanAsync(id, http.User.UserId(), http.User.UserName(), userId, until,
             body.Reason, cancellationToken));
@@ -77,16 +73,12 @@ public static class ModerationEndpoints
         string roomId, MuteMemberRequest body, HttpContext http, RoomAccess access, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        if (body.UserId is not Guid userId)
-        {
-            return Task.FromResult(BadRequest("userId must be a user id."));
-        }
-
-        if ((CheckDuration(body.DurationSeconds, required: true) ?? CheckReason(body.Reason)) is string problem)
+        if (CheckSanction(body.UserId, body.DurationSeconds, body.Reason, timed: true) is string problem)
         {
             return Task.FromResult(BadRequest(problem));
         }
 
+        var userId = body.UserId!.Value;
         var until = clock.GetUtcNow().AddSeconds(body.DurationSeconds!.Value);
         return ChangeAsync(roomId, id => access.MuteAsync(id, http.User.UserId(), http.User.UserName(), userId, until,
             body.Reason, cancellationToken));
@@ -257,6 +249,12 @@ public static class ModerationEndpoints
         resolvedAt = r.ResolvedAt,
         outcome = r.Outcome,
     };
+
+    /// <summary>Why a ban or mute request is malformed, or null; a mute must be <paramref name="timed"/>.</summary>
+    private static string? CheckSanction(Guid? userId, int? durationSeconds, string? reason, bool timed) =>
+        userId is null
+            ? "userId must be a user id."
+            : CheckDuration(durationSeconds, required: timed) ?? CheckReason(reason);
 
     private static string? CheckDuration(int? seconds, bool required) =>
         (seconds is null && required) || seconds is < 1 or > MaxDurationSeconds

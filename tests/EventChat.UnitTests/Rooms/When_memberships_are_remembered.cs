@@ -55,4 +55,30 @@ public sealed class When_memberships_are_remembered
         cache.Confirm(_room, _user, cache.BeginCheck());
         Assert.True(cache.Holds(_room, _user));
     }
+
+    [Fact]
+    public void Should_remember_a_mute_until_it_ends()
+    {
+        var cache = Cache();
+        var until = _clock.GetUtcNow() + TimeSpan.FromSeconds(10);
+
+        cache.Confirm(_room, _user, cache.BeginCheck(), until);
+
+        Assert.Equal(until, cache.MutedUntil(_room, _user));
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(cache.Holds(_room, _user));
+        Assert.Null(cache.MutedUntil(_room, _user));
+    }
+
+    [Fact]
+    public async Task Should_forget_a_mute_when_told_the_membership_changed()
+    {
+        var cache = Cache();
+        cache.Confirm(_room, _user, cache.BeginCheck());
+
+        await cache.ChangedAsync(_room, _user);
+
+        Assert.False(cache.Holds(_room, _user));
+        Assert.Null(cache.MutedUntil(_room, _user));
+    }
 }
