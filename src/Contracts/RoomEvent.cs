@@ -22,4 +22,5 @@ public sealed record RoomEvent(
     Guid? UserId = null,
     string? UserName = null,
     string? Role = null,
-    string? RoomName = null);
+    string? RoomName = null,
+    DateTimeOffset? Until = null);

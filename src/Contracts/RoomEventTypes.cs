@@ -33,6 +33,18 @@ public static class RoomEventTypes
     /// <summary>UserId, UserName and the new Role.</summary>
     public const string MemberRoleChanged = "member.role_changed";
 
+    /// <summary>
+    /// UserId and UserName of a user the actor banned, and Until, when the ban ends (null: for good). A member
+    /// loses the membership with it.
+    /// </summary>
+    public const string MemberBanned = "member.banned";
+
+    /// <summary>UserId, UserName and Until of a member whose messages the room refuses until then.</summary>
+    public const string MemberMuted = "member.muted";
+
+    /// <summary>UserId and UserName of a member whose mute the actor lifted early.</summary>
+    public const string MemberUnmuted = "member.unmuted";
+
     /// <summary>RoomName: the new name.</summary>
     public const string RoomRenamed = "room.renamed";
 }

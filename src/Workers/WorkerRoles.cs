@@ -65,6 +65,9 @@ public static class WorkerRoles
     /// <summary>The moderation stage's services besides its options and word list.</summary>
     public static IServiceCollection AddModerator(this IServiceCollection services)
     {
+        services.AddSingleton<RepeatTracker>();
+        services.AddSingleton<AccountAges>();
+        services.AddScoped<AutoMuter>();
         services.AddScoped<Moderator>();
         return services.AddOrderedBatcher<object>(QueueNames.Moderation, ModerationConsumerDefinition.BatchSize,
             TransientFailures.IsStoreUnavailable,

@@ -163,7 +163,7 @@ public sealed partial class ChatHub(
             throw new HubException(problem);
         }
 
-        var (room, message, stored) = await FindMessageAsync(roomId, messageId);
+        var (room, message, stored) = await FindMessageAsync(roomId, messageId, speaking: true);
         if (stored is not null && stored.SenderId != UserId)
         {
             throw new HubException("Only the author may edit a message.");
@@ -332,7 +332,7 @@ public sealed partial class ChatHub(
         }
 
         var cancellationToken = Context.ConnectionAborted;
-        await EnsureMemberAsync(id);
+        await EnsureMemberAsync(id, speaking: true);
         await limiter.EnsureAsync(limiter.Messages, UserId, cancellationToken);
         if (replyTo is Guid parent)
         {
@@ -380,11 +380,11 @@ public sealed partial class ChatHub(
     /// unchecked, and persistence refuses the change with <c>MessageRejected</c> if the message never arrives.
     /// </summary>
     private async Task<(Guid RoomId, Guid MessageId, StoredMessage? Stored)> FindMessageAsync(
-        string roomId, string messageId, bool allowDeleted = false)
+        string roomId, string messageId, bool allowDeleted = false, bool speaking = false)
     {
         var id = ParseRoomId(roomId);
         var message = ParseMessageId(messageId, "messageId");
-        await EnsureMemberAsync(id);
+        await EnsureMemberAsync(id, speaking);
         var stored = await CheckStoredAsync(id, message, allowDeleted, Context.ConnectionAborted);
         return (id, message, stored);
     }
@@ -407,20 +407,34 @@ public sealed partial class ChatHub(
         return stored;
     }
 
-    private async Task EnsureMemberAsync(Guid roomId)
+    /// <summary>
+    /// Refuses a caller who is not a member, and, when <paramref name="speaking"/> (new text: a message, a reply or
+    /// an edit), one who is muted in the room.
+    /// </summary>
+    private async Task EnsureMemberAsync(Guid roomId, bool speaking = false)
     {
+        DateTimeOffset? mutedUntil;
         if (memberships.Holds(roomId, UserId))
         {
-            return;
+            mutedUntil = memberships.MutedUntil(roomId, UserId);
         }
-
-        var checkStarted = memberships.BeginCheck();
-        if (!await rooms.IsMemberAsync(roomId, UserId, Context.ConnectionAborted))
+        else
         {
-            throw new HubException($"You are not a member of room {roomId}; join it first.");
+            var checkStarted = memberships.BeginCheck();
+            var (member, until) = await rooms.MembershipAsync(roomId, UserId, Context.ConnectionAborted);
+            if (!member)
+            {
+                throw new HubException($"You are not a member of room {roomId}; join it first.");
+            }
+
+            memberships.Confirm(roomId, UserId, checkStarted, until);
+            mutedUntil = until;
         }
 
-        memberships.Confirm(roomId, UserId, checkStarted);
+        if (speaking && mutedUntil is DateTimeOffset muted)
+        {
+            throw new HubException($"You are muted in room {roomId} until {muted:O}.");
+        }
     }
 
     /// <summary>PostgreSQL keeps microseconds; rounding here makes history and the live stream carry the same time.</summary>

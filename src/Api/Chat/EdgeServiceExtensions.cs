@@ -1,5 +1,6 @@
 using EventChat.Api.Delivery;
 using EventChat.Api.History;
+using EventChat.Api.Moderation;
 using EventChat.Api.Rooms;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Redis;
@@ -45,6 +46,7 @@ public static class EdgeServiceExtensions
         services.AddSingleton<PublishRetry>();
         services.AddEdgeDelivery();
         services.AddScoped<RoomAccess>();
+        services.AddScoped<MessageReports>();
         services.AddSingleton<MembershipCache>();
         services.AddHostedService(provider => provider.GetRequiredService<MembershipCache>());
         services.AddScoped<MessageHistory>();

@@ -18,7 +18,7 @@ public sealed record Delivery(object Message, bool MayRepeat);
 /// <remarks>
 /// A room event goes to the room. The recent-event cache is written first, so a client that sees an event live
 /// finds it in catch-up too; the Redis backplane carries the send to every edge. A member who leaves or is
-/// removed gets the event, then their connections stop receiving the room. A rejection goes to its sender's
+/// removed or banned gets the event, then their connections stop receiving the room. A rejection goes to its sender's
 /// devices, a notification to its user's.
 /// </remarks>
 public sealed partial class EdgeDeliverer(
@@ -69,7 +69,8 @@ public sealed partial class EdgeDeliverer(
         var group = ChatHub.GroupName(roomEvent.RoomId);
         var room = hub.Clients.Group(group);
         await (roomEvent.Type == RoomEventTypes.MessagePosted ? room.MessageReceived(roomEvent) : room.RoomEvent(roomEvent));
-        if (roomEvent.Type is RoomEventTypes.MemberLeft or RoomEventTypes.MemberRemoved && roomEvent.UserId is Guid gone)
+        if (roomEvent.Type is RoomEventTypes.MemberLeft or RoomEventTypes.MemberRemoved or RoomEventTypes.MemberBanned
+            && roomEvent.UserId is Guid gone)
         {
             // For a connection on another edge the backplane sends the removal at once and then waits for that
             // edge to acknowledge it; a connection that has just closed never does, and SignalR waits 30 s. Waiting

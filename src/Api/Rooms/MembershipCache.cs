@@ -1,43 +1,43 @@
 using System.Collections.Concurrent;
-using EventChat.Infrastructure.Redis;
-using StackExchange.Redis;
+using EventChat.Infrastructure.Moderation;
 
 namespace EventChat.Api.Rooms;
 
 /// <summary>
-/// Remembers for a while that a user belongs to a room, so that the hub does not ask PostgreSQL on every message a
-/// member sends. A membership that ends is forgotten at once on this edge and, through a Redis channel, on every
-/// other edge; <see cref="Lifetime"/> bounds how long a member removed while that notice was lost (Redis down)
-/// can go on sending.
+/// Remembers for a while that a user belongs to a room, and until when they are muted there, so that the hub does
+/// not ask PostgreSQL on every message a member sends. A membership that ends or changes (a removal, a ban, a mute)
+/// is forgotten at once on this edge and, through <see cref="MembershipNotices"/>, on every other edge;
+/// <see cref="Lifetime"/> bounds how long a member removed or muted while that notice was lost (Redis down) can go
+/// on sending.
 /// </summary>
-public sealed partial class MembershipCache : IHostedService
+public sealed class MembershipCache : IHostedService
 {
-    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Lifetime = MembershipNotices.RememberFor;
 
     private const int SweepEvery = 4096;
 
-    private readonly ConcurrentDictionary<(Guid Room, Guid User), long> _confirmedAt = new();
+    private readonly ConcurrentDictionary<(Guid Room, Guid User), Entry> _confirmed = new();
     private readonly TimeProvider _clock;
-    private readonly IConnectionMultiplexer? _redis;
-    private readonly RedisChannel _channel;
-    private readonly ILogger<MembershipCache> _logger;
+    private readonly MembershipNotices _notices;
     private int _confirmations;
     private long _endings;
 
-    /// <param name="redis">Redis, to hear of memberships ended on other edges; none in the embedded default.</param>
-    public MembershipCache(
-        TimeProvider clock, RedisOptions redisOptions, ILogger<MembershipCache> logger,
-        IConnectionMultiplexer? redis = null)
+    public MembershipCache(TimeProvider clock, MembershipNotices notices)
     {
         _clock = clock;
-        _logger = logger;
-        _redis = redis;
-        _channel = RedisChannel.Literal($"{redisOptions.Prefix}:membership-ended");
+        _notices = notices;
+        _notices.Changed += Forget;
     }
 
     /// <summary>Whether the membership was confirmed by the database less than <see cref="Lifetime"/> ago.</summary>
-    public bool Holds(Guid roomId, Guid userId) =>
-        _confirmedAt.TryGetValue((roomId, userId), out var at) && !Expired(at);
+    public bool Holds(Guid roomId, Guid userId) => Find(roomId, userId) is not null;
+
+    /// <summary>
+    /// Until when a remembered member is muted in the room: null when they are not, or when the membership is not
+    /// remembered (then <see cref="Holds"/> is false and the caller asks the database).
+    /// </summary>
+    public DateTimeOffset? MutedUntil(Guid roomId, Guid userId) =>
+        Find(roomId, userId)?.MutedUntil is DateTimeOffset until && until > _clock.GetUtcNow() ? until : null;
 
     /// <summary>
     /// Marks the start of a database check. A membership that ends while the check runs may have been read before
@@ -45,94 +45,50 @@ public sealed partial class MembershipCache : IHostedService
     /// </summary>
     public long BeginCheck() => Interlocked.Read(ref _endings);
 
-    /// <summary>Records that a database check begun at <paramref name="checkStarted"/> found the membership.</summary>
-    public void Confirm(Guid roomId, Guid userId, long checkStarted)
+    /// <summary>
+    /// Records that a database check begun at <paramref name="checkStarted"/> found the membership, with the mute
+    /// in force then, if any.
+    /// </summary>
+    public void Confirm(Guid roomId, Guid userId, long checkStarted, DateTimeOffset? mutedUntil = null)
     {
-        _confirmedAt[(roomId, userId)] = _clock.GetUtcNow().UtcTicks;
+        _confirmed[(roomId, userId)] = new Entry(_clock.GetUtcNow().UtcTicks, mutedUntil);
         if (Interlocked.Read(ref _endings) != checkStarted)
         {
-            // An ending arrived after the check began; it may be this one's, and it may have come before the write
+            // A change arrived after the check began; it may be this one's, and it may have come before the write
             // above, so the entry is taken back. The next call asks the database again.
-            _confirmedAt.TryRemove((roomId, userId), out _);
+            _confirmed.TryRemove((roomId, userId), out _);
             return;
         }
 
         if (Interlocked.Increment(ref _confirmations) % SweepEvery == 0)
         {
-            foreach (var (key, at) in _confirmedAt)
+            foreach (var (key, entry) in _confirmed)
             {
-                if (Expired(at))
+                if (Expired(entry.ConfirmedAt))
                 {
-                    _confirmedAt.TryRemove(new KeyValuePair<(Guid, Guid), long>(key, at));
+                    _confirmed.TryRemove(new KeyValuePair<(Guid, Guid), Entry>(key, entry));
                 }
             }
         }
     }
 
-    /// <summary>Forgets a membership that has ended, here and on every other edge.</summary>
-    public async Task EndedAsync(Guid roomId, Guid userId)
-    {
-        Forget(roomId, userId);
-        if (_redis is null)
-        {
-            return;
-        }
+    /// <summary>Forgets a membership that has ended or changed, here and on every other edge.</summary>
+    public Task ChangedAsync(Guid roomId, Guid userId) => _notices.PublishAsync(roomId, userId);
 
-        try
-        {
-            await _redis.GetSubscriber().PublishAsync(_channel, $"{roomId:N}:{userId:N}");
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Log.NoticeLost(_logger, ex, roomId, userId, Lifetime.TotalSeconds);
-        }
-    }
-
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (_redis is null)
-        {
-            return;
-        }
-
-        try
-        {
-            await _redis.GetSubscriber().SubscribeAsync(_channel, (_, notice) => Forget(notice));
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            Log.NotSubscribed(_logger, ex, Lifetime.TotalSeconds);
-        }
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => _notices.SubscribeAsync();
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private bool Expired(long confirmedAtTicks) => _clock.GetUtcNow().UtcTicks - confirmedAtTicks >= Lifetime.Ticks;
+    private Entry? Find(Guid roomId, Guid userId) =>
+        _confirmed.TryGetValue((roomId, userId), out var entry) && !Expired(entry.ConfirmedAt) ? entry : null;
 
-    private void Forget(RedisValue notice)
-    {
-        var parts = ((string?)notice ?? string.Empty).Split(':');
-        if (parts.Length == 2 && Guid.TryParseExact(parts[0], "N", out var roomId)
-            && Guid.TryParseExact(parts[1], "N", out var userId))
-        {
-            Forget(roomId, userId);
-        }
-    }
+    private bool Expired(long confirmedAtTicks) => _clock.GetUtcNow().UtcTicks - confirmedAtTicks >= Lifetime.Ticks;
 
     private void Forget(Guid roomId, Guid userId)
     {
         Interlocked.Increment(ref _endings);
-        _confirmedAt.TryRemove((roomId, userId), out _);
+        _confirmed.TryRemove((roomId, userId), out _);
     }
 
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 5101, EventName = "MembershipNoticeLost", Level = LogLevel.Warning,
-            Message = "Could not tell the other edges that user {UserId} left room {RoomId}; they may accept that user's calls for up to {Seconds} s")]
-        public static partial void NoticeLost(ILogger logger, Exception exception, Guid roomId, Guid userId, double seconds);
-
-        [LoggerMessage(EventId = 5102, EventName = "MembershipNoticesNotSubscribed", Level = LogLevel.Warning,
-            Message = "Could not subscribe to ended memberships; a member removed on another edge may go on sending here for up to {Seconds} s")]
-        public static partial void NotSubscribed(ILogger logger, Exception exception, double seconds);
-    }
+    private sealed record Entry(long ConfirmedAt, DateTimeOffset? MutedUntil);
 }

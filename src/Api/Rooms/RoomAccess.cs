@@ -2,6 +2,7 @@ using EventChat.Api.Limits;
 using EventChat.Contracts;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Data.Entities;
+using EventChat.Infrastructure.Moderation;
 using EventChat.Infrastructure.Outbox;
 using EventChat.Infrastructure.Streams;
 using Microsoft.EntityFrameworkCore;
@@ -34,6 +35,18 @@ public sealed class RoomAccess(
 
     public Task<bool> IsMemberAsync(Guid roomId, Guid userId, CancellationToken cancellationToken) =>
         db.RoomMembers.AnyAsync(m => m.RoomId == roomId && m.UserId == userId, cancellationToken);
+
+    /// <summary>Whether the user is a member, and until when they are muted there (null when they are not).</summary>
+    public async Task<(bool Member, DateTimeOffset? MutedUntil)> MembershipAsync(
+        Guid roomId, Guid userId, CancellationToken cancellationToken)
+    {
+        if (!await IsMemberAsync(roomId, userId, cancellationToken))
+        {
+            return (false, null);
+        }
+
+        return (true, await RoomSanctions.MutedUntilAsync(db, roomId, userId, clock.GetUtcNow(), cancellationToken));
+    }
 
     public Task<RoomRole?> RoleAsync(Guid roomId, Guid userId, CancellationToken cancellationToken) =>
         db.RoomMembers
@@ -167,6 +180,11 @@ public sealed class RoomAccess(
             return RoomNotFound(roomId);
         }
 
+        if (await ActiveBanAsync(roomId, userId, cancellationToken) is RoomBan ban)
+        {
+            return RoomResult.Forbidden($"You are banned from room {roomId} {BanTerm(ban)}.");
+        }
+
         var now = RoomStream.Now(clock);
         db.RoomMembers.Add(new RoomMember { RoomId = roomId, UserId = userId, Role = RoomRole.Member, JoinedAt = now });
         OutboxLog.Add(db, new RoomJoined(roomId, userId, userName, now), Guid.CreateVersion7(), roomId);
@@ -199,7 +217,7 @@ public sealed class RoomAccess(
         await AppendAsync(new RoomEvent(roomId, 0, RoomEventTypes.MemberLeft, RoomStream.Now(clock), userId, userName,
             UserId: userId, UserName: userName), cancellationToken);
         var left = await CommitAsync(transaction, cancellationToken);
-        await memberships.EndedAsync(roomId, userId);
+        await memberships.ChangedAsync(roomId, userId);
         return left;
     }
 
@@ -224,6 +242,11 @@ public sealed class RoomAccess(
             return RoomResult.NotFound($"User {userId} does not exist.");
         }
 
+        if (await ActiveBanAsync(roomId, userId, cancellationToken) is RoomBan ban)
+        {
+            return RoomResult.Conflict($"User {userId} is banned from room {roomId} {BanTerm(ban)}.");
+        }
+
         var now = RoomStream.Now(clock);
         db.RoomMembers.Add(new RoomMember { RoomId = roomId, UserId = userId, Role = RoomRole.Member, JoinedAt = now });
         OutboxLog.Add(db, new RoomJoined(roomId, userId, name, now), Guid.CreateVersion7(), roomId);
@@ -232,36 +255,162 @@ public sealed class RoomAccess(
         return await CommitAsync(transaction, cancellationToken);
     }
 
+    /// <summary>Removes (kicks) a member, who may join again; recorded in the moderation log.</summary>
     public async Task<RoomResult> RemoveMemberAsync(
         Guid roomId, Guid actorId, string actorName, Guid userId, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var (room, actor, refused) = await AuthorizeAsync(roomId, actorId, cancellationToken);
+        var (member, refused) = await AuthorizeOnMemberAsync(roomId, actorId, userId, "remove", "removed",
+            cancellationToken);
         if (refused is not null)
         {
             return refused;
         }
 
-        var member = await MemberAsync(roomId, userId, cancellationToken);
-        if (member is null)
-        {
-            return RoomResult.NotFound($"User {userId} is not a member of room {roomId}.");
-        }
-
-        if (member.Role == RoomRole.Owner || (member.Role == RoomRole.Admin && actor!.Role != RoomRole.Owner))
-        {
-            return RoomResult.Forbidden(member.Role == RoomRole.Owner
-                ? "The owner cannot be removed."
-                : "Only the owner can remove an admin.");
-        }
-
-        db.RoomMembers.Remove(member);
+        db.RoomMembers.Remove(member!);
         var name = (await UserNamesAsync([userId], cancellationToken)).GetValueOrDefault(userId) ?? string.Empty;
-        await AppendAsync(new RoomEvent(roomId, 0, RoomEventTypes.MemberRemoved, RoomStream.Now(clock), actorId,
+        var now = RoomStream.Now(clock);
+        ModerationLog.Record(db, Action(ModerationActions.Kick, roomId, actorId, actorName, userId, null, now));
+        await AppendAsync(new RoomEvent(roomId, 0, RoomEventTypes.MemberRemoved, now, actorId,
             actorName, UserId: userId, UserName: name), cancellationToken);
-        var removed = await CommitAsync(transaction, cancellationToken);
-        await memberships.EndedAsync(roomId, userId);
-        return removed;
+        return await CommitChangedAsync(transaction, roomId, userId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Bans a user until <paramref name="until"/>, or for good when it is null: a member loses the membership
+    /// (<c>member.banned</c>), and nobody can make them a member again while the ban lasts. A user who is not a
+    /// member may be banned too. Banning again replaces the term.
+    /// </summary>
+    public async Task<RoomResult> BanAsync(
+        Guid roomId, Guid actorId, string actorName, Guid userId, DateTimeOffset? until, string? reason,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (_, actor, refused) = await AuthorizeAsync(roomId, actorId, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var name = (await UserNamesAsync([userId], cancellationToken)).GetValueOrDefault(userId);
+        if (name is null)
+        {
+            return RoomResult.NotFound($"User {userId} does not exist.");
+        }
+
+        var member = await MemberAsync(roomId, userId, cancellationToken);
+        if (member is not null && OutranksActor(actor!, member, "ban", "banned") is RoomResult outranked)
+        {
+            return outranked;
+        }
+
+        var now = RoomStream.Now(clock);
+        var ban = await db.RoomBans.SingleOrDefaultAsync(b => b.RoomId == roomId && b.UserId == userId, cancellationToken);
+        if (ban is null)
+        {
+            ban = new RoomBan { RoomId = roomId, UserId = userId };
+            db.RoomBans.Add(ban);
+        }
+
+        ban.Until = until;
+        ban.BannedBy = actorId;
+        ban.BannedAt = now;
+        ban.Reason = reason;
+        if (member is not null)
+        {
+            db.RoomMembers.Remove(member);
+        }
+
+        ModerationLog.Record(db, Action(ModerationActions.Ban, roomId, actorId, actorName, userId, reason, now, until));
+        await AppendAsync(new RoomEvent(roomId, 0, RoomEventTypes.MemberBanned, now, actorId, actorName,
+            UserId: userId, UserName: name, Until: until), cancellationToken);
+        return await CommitChangedAsync(transaction, roomId, userId, cancellationToken);
+    }
+
+    /// <summary>Lifts a ban before its end. No event: nothing changes that members see.</summary>
+    public async Task<RoomResult> UnbanAsync(
+        Guid roomId, Guid actorId, string actorName, Guid userId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (_, _, refused) = await AuthorizeAsync(roomId, actorId, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var ban = await db.RoomBans.SingleOrDefaultAsync(b => b.RoomId == roomId && b.UserId == userId, cancellationToken);
+        if (ban is null || !ban.ActiveAt(clock.GetUtcNow()))
+        {
+            return RoomResult.NotFound($"User {userId} is not banned from room {roomId}.");
+        }
+
+        db.RoomBans.Remove(ban);
+        ModerationLog.Record(db, Action(ModerationActions.Unban, roomId, actorId, actorName, userId, null,
+            RoomStream.Now(clock)));
+        return await CommitAsync(transaction, cancellationToken);
+    }
+
+    /// <summary>The room's bans in force, for its owner and admins.</summary>
+    public async Task<(IReadOnlyList<RoomBan>? Bans, RoomResult? Refused)> BansAsync(
+        Guid roomId, Guid actorId, CancellationToken cancellationToken)
+    {
+        if (await CheckAdminAsync(roomId, actorId, cancellationToken) is RoomResult refused)
+        {
+            return (null, refused);
+        }
+
+        var now = clock.GetUtcNow();
+        var bans = await db.RoomBans.AsNoTracking().Where(b => b.RoomId == roomId).ToListAsync(cancellationToken);
+        return (bans.Where(b => b.ActiveAt(now)).OrderBy(b => b.BannedAt).ToList(), null);
+    }
+
+    /// <summary>
+    /// Mutes a member until <paramref name="until"/>: the room refuses their messages and edits meanwhile, on every
+    /// edge (<c>member.muted</c>). Muting again replaces the term.
+    /// </summary>
+    public async Task<RoomResult> MuteAsync(
+        Guid roomId, Guid actorId, string actorName, Guid userId, DateTimeOffset until, string? reason,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (_, refused) = await AuthorizeOnMemberAsync(roomId, actorId, userId, "mute", "muted", cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var name = (await UserNamesAsync([userId], cancellationToken)).GetValueOrDefault(userId) ?? string.Empty;
+        var action = Action(ModerationActions.Mute, roomId, actorId, actorName, userId, reason, RoomStream.Now(clock),
+            until);
+        _ = await RoomSanctions.MuteAsync(db, action, name, cancellationToken)
+            ?? throw new InvalidOperationException($"Room {roomId} disappeared during a change.");
+        return await CommitChangedAsync(transaction, roomId, userId, cancellationToken);
+    }
+
+    /// <summary>Lifts a mute before its end (<c>member.unmuted</c>).</summary>
+    public async Task<RoomResult> UnmuteAsync(
+        Guid roomId, Guid actorId, string actorName, Guid userId, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var (_, _, refused) = await AuthorizeAsync(roomId, actorId, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
+        var mute = await db.RoomMutes.SingleOrDefaultAsync(m => m.RoomId == roomId && m.UserId == userId, cancellationToken);
+        var now = RoomStream.Now(clock);
+        if (mute is null || mute.Until <= now)
+        {
+            return RoomResult.NotFound($"User {userId} is not muted in room {roomId}.");
+        }
+
+        db.RoomMutes.Remove(mute);
+        var name = (await UserNamesAsync([userId], cancellationToken)).GetValueOrDefault(userId) ?? string.Empty;
+        ModerationLog.Record(db, Action(ModerationActions.Unmute, roomId, actorId, actorName, userId, null, now));
+        await AppendAsync(new RoomEvent(roomId, 0, RoomEventTypes.MemberUnmuted, now, actorId, actorName,
+            UserId: userId, UserName: name), cancellationToken);
+        return await CommitChangedAsync(transaction, roomId, userId, cancellationToken);
     }
 
     /// <summary>
@@ -415,11 +564,17 @@ public sealed class RoomAccess(
     private Task<RoomMember?> MemberAsync(Guid roomId, Guid userId, CancellationToken cancellationToken) =>
         db.RoomMembers.SingleOrDefaultAsync(m => m.RoomId == roomId && m.UserId == userId, cancellationToken);
 
+    /// <summary>Null when the actor is the room's owner or an admin, else why not; reads without locking.</summary>
+    public async Task<RoomResult?> CheckAdminAsync(Guid roomId, Guid actorId, CancellationToken cancellationToken) =>
+        (await AuthorizeAsync(roomId, actorId, cancellationToken, lockRoom: false)).Refused;
+
     /// <summary>Locks the room and checks that the actor is its owner or an admin.</summary>
     private async Task<(Room? Room, RoomMember? Actor, RoomResult? Refused)> AuthorizeAsync(
-        Guid roomId, Guid actorId, CancellationToken cancellationToken)
+        Guid roomId, Guid actorId, CancellationToken cancellationToken, bool lockRoom = true)
     {
-        var room = await LockedRoomAsync(roomId, cancellationToken);
+        var room = lockRoom
+            ? await LockedRoomAsync(roomId, cancellationToken)
+            : await db.Rooms.AsNoTracking().SingleOrDefaultAsync(r => r.Id == roomId, cancellationToken);
         var actor = room is null ? null : await MemberAsync(roomId, actorId, cancellationToken);
         if (room is null || (actor is null && room.Visibility == RoomVisibility.Private))
         {
@@ -438,6 +593,50 @@ public sealed class RoomAccess(
             : (room, actor, RoomResult.Forbidden("Only the room's owner or an admin may do that."));
     }
 
+    /// <summary>
+    /// Locks the room and checks that the actor is its owner or an admin, that the user is a member, and that the
+    /// actor outranks them (so nobody acts on themselves).
+    /// </summary>
+    private async Task<(RoomMember? Member, RoomResult? Refused)> AuthorizeOnMemberAsync(
+        Guid roomId, Guid actorId, Guid userId, string verb, string done, CancellationToken cancellationToken)
+    {
+        var (_, actor, refused) = await AuthorizeAsync(roomId, actorId, cancellationToken);
+        if (refused is not null)
+        {
+            return (null, refused);
+        }
+
+        var member = await MemberAsync(roomId, userId, cancellationToken);
+        if (member is null)
+        {
+            return (null, RoomResult.NotFound($"User {userId} is not a member of room {roomId}."));
+        }
+
+        return (member, OutranksActor(actor!, member, verb, done));
+    }
+
+    /// <summary>The owner cannot be removed, banned or muted, and only the owner may do that to an admin.</summary>
+    private static RoomResult? OutranksActor(RoomMember actor, RoomMember target, string verb, string done) =>
+        target.Role == RoomRole.Owner
+            ? RoomResult.Forbidden($"The owner cannot be {done}.")
+            : target.Role == RoomRole.Admin && actor.Role != RoomRole.Owner
+                ? RoomResult.Forbidden($"Only the owner can {verb} an admin.")
+                : null;
+
+    private async Task<RoomBan?> ActiveBanAsync(Guid roomId, Guid userId, CancellationToken cancellationToken)
+    {
+        var ban = await db.RoomBans.AsNoTracking()
+            .SingleOrDefaultAsync(b => b.RoomId == roomId && b.UserId == userId, cancellationToken);
+        return ban is not null && ban.ActiveAt(clock.GetUtcNow()) ? ban : null;
+    }
+
+    private static string BanTerm(RoomBan ban) => ban.Until is DateTimeOffset until ? $"until {until:O}" : "for good";
+
+    private static ModerationActionTaken Action(
+        string action, Guid roomId, Guid actorId, string actorName, Guid userId, string? reason, DateTimeOffset now,
+        DateTimeOffset? until = null) =>
+        new(Guid.CreateVersion7(), roomId, action, actorId, actorName, userId, null, null, reason, until, now);
+
     private async Task<Dictionary<Guid, string>> UserNamesAsync(
         IReadOnlyCollection<Guid> userIds, CancellationToken cancellationToken) =>
         await db.Users.AsNoTracking()
@@ -450,6 +649,15 @@ public sealed class RoomAccess(
         await db.SaveChangesAsync(cancellationToken);
         _ = await RoomStream.AppendAsync(db, draft, cancellationToken)
             ?? throw new InvalidOperationException($"Room {draft.RoomId} disappeared during a change.");
+    }
+
+    /// <summary>Commits a change to the user's membership and tells every edge to forget what it remembered of it.</summary>
+    private async Task<RoomResult> CommitChangedAsync(
+        IDbContextTransaction transaction, Guid roomId, Guid userId, CancellationToken cancellationToken)
+    {
+        var committed = await CommitAsync(transaction, cancellationToken);
+        await memberships.ChangedAsync(roomId, userId);
+        return committed;
     }
 
     private async Task<RoomResult> CommitAsync(IDbContextTransaction transaction, CancellationToken cancellationToken)

@@ -438,7 +438,7 @@ public static class RoomEndpoints
             : Results.Created($"/api/rooms/{roomId}", new { roomId, kind = KindName(RoomKind.Group) });
     }
 
-    private static async Task<IResult> ChangeAsync(string roomId, Func<Guid, Task<RoomResult>> change)
+    internal static async Task<IResult> ChangeAsync(string roomId, Func<Guid, Task<RoomResult>> change)
     {
         if (!Guid.TryParse(roomId, out var id))
         {
@@ -465,19 +465,19 @@ public static class RoomEndpoints
 
     private static string VisibilityName(RoomVisibility visibility) => visibility.ToString().ToLowerInvariant();
 
-    private static IResult Refused(RoomResult result) => result.Outcome switch
+    internal static IResult Refused(RoomResult result) => result.Outcome switch
     {
         RoomOutcome.NotFound => Results.Problem(result.Error, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
         RoomOutcome.Forbidden => Results.Problem(result.Error, statusCode: StatusCodes.Status403Forbidden, title: "Not allowed"),
         _ => Results.Problem(result.Error, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
     };
 
-    private static IResult InvalidRoomId() => BadRequest("roomId is not a valid room id.");
+    internal static IResult InvalidRoomId() => BadRequest("roomId is not a valid room id.");
 
-    private static IResult BadRequest(string detail) =>
+    internal static IResult BadRequest(string detail) =>
         Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request");
 
-    private static IResult NotFound(Guid roomId) =>
+    internal static IResult NotFound(Guid roomId) =>
         Results.Problem($"Room {roomId} does not exist, or it is private and you are not a member.",
             statusCode: StatusCodes.Status404NotFound, title: "Room not found");
 }

@@ -28,6 +28,14 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
 
     public DbSet<Notification> Notifications => Set<Notification>();
 
+    public DbSet<RoomBan> RoomBans => Set<RoomBan>();
+
+    public DbSet<RoomMute> RoomMutes => Set<RoomMute>();
+
+    public DbSet<MessageReport> MessageReports => Set<MessageReport>();
+
+    public DbSet<ModerationAction> ModerationActions => Set<ModerationAction>();
+
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
 
     public DbSet<InboxMessage> Inbox => Set<InboxMessage>();
@@ -83,6 +91,18 @@ public sealed class ChatDbContext(DbContextOptions<ChatDbContext> options) : DbC
             e.ToTable("notifications");
             e.HasOne<User>().WithMany().HasForeignKey(n => n.UserId);
         });
+        modelBuilder.Entity<RoomBan>(e =>
+        {
+            e.ToTable("room_bans");
+            e.HasKey(b => new { b.RoomId, b.UserId });
+        });
+        modelBuilder.Entity<RoomMute>(e =>
+        {
+            e.ToTable("room_mutes");
+            e.HasKey(m => new { m.RoomId, m.UserId });
+        });
+        modelBuilder.Entity<MessageReport>().ToTable("message_reports");
+        modelBuilder.Entity<ModerationAction>().ToTable("moderation_actions");
         modelBuilder.Entity<OutboxMessage>().ToTable("outbox_messages");
         modelBuilder.Entity<InboxMessage>(e =>
         {

@@ -25,6 +25,7 @@ public static class Topology
         nameof(RoomEvent) => "eventchat.room-event",
         nameof(RoomJoined) => "eventchat.room-joined",
         nameof(NotificationCreated) => "eventchat.notification-created",
+        nameof(ModerationActionTaken) => "eventchat.moderation-action",
         _ => throw new ArgumentOutOfRangeException(nameof(messageType), messageType.Name, "Not a chat event."),
     };
 
@@ -38,6 +39,7 @@ public static class Topology
         Route<RoomEvent>(cfg, m => m.RoomId);
         Route<RoomJoined>(cfg, m => m.RoomId);
         Route<NotificationCreated>(cfg, m => m.RoomId);
+        Route<ModerationActionTaken>(cfg, m => m.RoomId);
     }
 
     private static void Route<T>(IBusFactoryConfigurator cfg, Func<T, Guid> roomOf)

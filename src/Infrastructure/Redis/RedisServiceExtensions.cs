@@ -1,3 +1,4 @@
+using EventChat.Infrastructure.Moderation;
 using EventChat.Infrastructure.Presence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,7 +9,7 @@ namespace EventChat.Infrastructure.Redis;
 public static class RedisServiceExtensions
 {
     /// <summary>
-    /// Registers the hot state: presence and rate counters in Redis when <c>ConnectionStrings:Redis</c> is set,
+    /// Registers the hot state: presence, rate counters and membership notices in Redis when <c>ConnectionStrings:Redis</c> is set,
     /// in this process's memory otherwise (the embedded default, where there is only one process).
     /// </summary>
     public static IServiceCollection AddHotState(this IServiceCollection services, IConfiguration configuration)
@@ -22,6 +23,7 @@ public static class RedisServiceExtensions
         presence.EdgeName = configuration["Edge:Id"] ?? presence.EdgeName;
         services.AddSingleton(presence);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<MembershipNotices>();
 
         if (options.UseRedis)
         {

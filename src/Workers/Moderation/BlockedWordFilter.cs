@@ -6,7 +6,8 @@ namespace EventChat.Workers.Moderation;
 /// <summary>
 /// Finds blocked words as whole words. Text and list are folded the same way first: compatibility
 /// decomposition (so full-width and styled letters become plain ones), combining marks and invisible
-/// format characters dropped, lower-cased invariantly.
+/// format characters dropped, Cyrillic and Greek look-alikes read as the Latin letters they resemble,
+/// lower-cased invariantly.
 /// </summary>
 public sealed class BlockedWordFilter
 {
@@ -63,7 +64,7 @@ public sealed class BlockedWordFilter
                 continue;
             }
 
-            builder.Append(char.ToLowerInvariant(c));
+            builder.Append(char.ToLowerInvariant(Confusables.ToLatin(c)));
         }
 
         return builder.ToString().Normalize(NormalizationForm.FormC);

@@ -1,5 +1,7 @@
 using EventChat.Contracts;
+using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Redis;
+using EventChat.Workers.Notifications;
 using MassTransit;
 
 namespace EventChat.Workers.Moderation;
@@ -10,10 +12,20 @@ namespace EventChat.Workers.Moderation;
 /// verdicts are published, each user's in each room in the order they came, so a message and the changes its
 /// author makes to it reach persistence in the order they were sent.
 /// </summary>
+/// <remarks>
+/// Besides the blocked words and the flood limit, the rules refuse a run of identical messages, a mention flood
+/// and link spam from new accounts; each such refusal is a strike, and the strike that reaches the limit mutes the
+/// member in the room for a while. The state the rules read is in memory (runs of identical text, account ages,
+/// read once per user) or in Redis (counters), so deciding a message costs no database round trip.
+/// </remarks>
 public sealed partial class Moderator(
     BlockedWordFilter filter,
     IRateCounter counter,
     IDecisionMemory decisions,
+    RepeatTracker repeats,
+    AccountAges accountAges,
+    ChatDbContext db,
+    AutoMuter muter,
     ModerationOptions options,
     IPublishEndpoint publisher,
     TimeProvider clock,
@@ -23,16 +35,31 @@ public sealed partial class Moderator(
     private const string Approve = "approve";
     private static readonly TimeSpan KeepDecisionsFor = TimeSpan.FromDays(1);
 
+    private readonly List<(Guid RoomId, Guid UserId, long Window)> _strikesOut = [];
+
     /// <summary>Decides on each of <paramref name="items"/>, a <see cref="MessageSent"/> or a
     /// <see cref="MessageChangeRequested"/>, and publishes the verdicts.</summary>
     public async Task ModerateAsync(IReadOnlyList<object> items, CancellationToken cancellationToken)
     {
+        var linkSenders = items.OfType<MessageSent>().Where(m => HasLink(m.Text)).Select(m => m.SenderId).ToList();
+        if (linkSenders.Count > 0)
+        {
+            await accountAges.LoadAsync(db, linkSenders, cancellationToken);
+        }
+
+        _strikesOut.Clear();
         var verdicts = await Task.WhenAll(items.Select(item => item switch
         {
             MessageSent message => DecideAsync(message, cancellationToken),
             MessageChangeRequested change => DecideAsync(change, cancellationToken),
             _ => throw new ArgumentException($"{item.GetType().Name} is not moderated here.", nameof(items)),
         }));
+
+        foreach (var (roomId, userId, window) in _strikesOut.Distinct())
+        {
+            await muter.MuteAsync(roomId, userId, window, options.StrikeMuteDuration,
+                $"{options.StrikeLimit} refused messages within {options.StrikeWindow}", cancellationToken);
+        }
 
         // Order matters only between what one user sends to one room: anyone else can only answer a message once
         // it is stored and delivered. So each user's verdicts in a room wait for the broker to confirm the one
@@ -106,9 +133,24 @@ public sealed partial class Moderator(
 
     private async Task<string?> RejectionReasonAsync(MessageSent message, CancellationToken cancellationToken)
     {
-        if (filter.ContainsBlockedWord(message.Text))
+        // Decided before the first wait, so that the runs of identical text are counted in the batch's order.
+        var reason = ContentRejection(message);
+        if (reason is not null)
         {
-            return BlockedWordReason;
+            await StrikeAsync(message, cancellationToken);
+            return reason;
+        }
+
+        if (HasLink(message.Text) && IsNewAccount(message))
+        {
+            var links = await counter.CountAsync($"new-account-links:{message.SenderId:N}",
+                message.MessageId.ToString("N"), message.SentAt, options.NewAccountLinkWindow, cancellationToken);
+            if (links > options.NewAccountLinkLimit)
+            {
+                await StrikeAsync(message, cancellationToken);
+                return $"New accounts may send at most {options.NewAccountLinkLimit} messages with links every " +
+                       $"{options.NewAccountLinkWindow.TotalMinutes:0} minutes.";
+            }
         }
 
         // Counted in the window of the time it was sent, so a backlog worked off after an outage is not a flood.
@@ -119,6 +161,54 @@ public sealed partial class Moderator(
             ? $"Too many messages: at most {options.FloodLimit} every {options.FloodWindow.TotalSeconds:0} seconds."
             : null;
     }
+
+    /// <summary>The rules that need nothing but the message and this process's memory.</summary>
+    private string? ContentRejection(MessageSent message)
+    {
+        if (filter.ContainsBlockedWord(message.Text))
+        {
+            return BlockedWordReason;
+        }
+
+        if (MentionParser.Parse(message.Text).Count > options.MentionLimit)
+        {
+            return $"Too many mentions: at most {options.MentionLimit} people in one message.";
+        }
+
+        var run = repeats.Count(message.SenderId, message.RoomId, message.MessageId, message.Text, message.SentAt,
+            options.RepeatWindow);
+        return run > options.RepeatLimit
+            ? $"The same message again: at most {options.RepeatLimit} times in a row within " +
+              $"{options.RepeatWindow.TotalSeconds:0} seconds."
+            : null;
+    }
+
+    /// <summary>
+    /// Counts a strike against the sender in the room, once per message however often it is decided; the strike
+    /// that reaches the limit queues a mute, which the batch imposes before it publishes its verdicts.
+    /// </summary>
+    private async Task StrikeAsync(MessageSent message, CancellationToken cancellationToken)
+    {
+        var strikes = await counter.CountAsync($"strikes:{message.RoomId:N}:{message.SenderId:N}",
+            message.MessageId.ToString("N"), message.SentAt, options.StrikeWindow, cancellationToken);
+        if (strikes == options.StrikeLimit)
+        {
+            var window = message.SentAt.ToUnixTimeMilliseconds() / (long)options.StrikeWindow.TotalMilliseconds;
+            lock (_strikesOut)
+            {
+                _strikesOut.Add((message.RoomId, message.SenderId, window));
+            }
+        }
+    }
+
+    private bool IsNewAccount(MessageSent message) =>
+        accountAges.CreatedAt(message.SenderId) is not DateTimeOffset created
+        || message.SentAt - created < options.NewAccountAge;
+
+    private static bool HasLink(string text) =>
+        text.Contains("http://", StringComparison.OrdinalIgnoreCase)
+        || text.Contains("https://", StringComparison.OrdinalIgnoreCase)
+        || text.Contains("www.", StringComparison.OrdinalIgnoreCase);
 
     private sealed record Verdict(Guid RoomId, Guid UserId, object Message);
 

@@ -22,7 +22,8 @@ public sealed record RoomEvent(
     Guid? UserId = null,
     string? UserName = null,
     string? Role = null,
-    string? RoomName = null)
+    string? RoomName = null,
+    DateTimeOffset? Until = null)
 {
     public const string Posted = "message.posted";
     public const string Edited = "message.edited";
@@ -35,6 +36,9 @@ public sealed record RoomEvent(
     public const string MemberRemoved = "member.removed";
     public const string MemberRoleChanged = "member.role_changed";
     public const string RoomRenamed = "room.renamed";
+    public const string MemberBanned = "member.banned";
+    public const string MemberMuted = "member.muted";
+    public const string MemberUnmuted = "member.unmuted";
 
     /// <summary>The fields a posted message shares with its history entry, for comparing the two.</summary>
     public PostedMessage AsPosted() =>

@@ -1,4 +1,7 @@
 using EventChat.Contracts;
+using EventChat.Infrastructure.Data;
+using EventChat.Infrastructure.Moderation;
+using EventChat.Infrastructure.Outbox;
 using EventChat.Infrastructure.Redis;
 using EventChat.UnitTests.TestSupport;
 using EventChat.Workers;
@@ -14,19 +17,29 @@ public sealed class ModerationHarness
 {
     private readonly ServiceProvider _provider;
 
-    private ModerationHarness(ServiceProvider provider)
+    private ModerationHarness(ServiceProvider provider, TempDatabase database)
     {
         _provider = provider;
+        Database = database;
         Harness = provider.GetRequiredService<ITestHarness>();
     }
 
     public ITestHarness Harness { get; }
 
+    /// <summary>Where the moderator reads account ages and writes the mutes it imposes.</summary>
+    public TempDatabase Database { get; }
+
     public static async Task<ModerationHarness> StartAsync(ModerationOptions options)
     {
+        var database = await TempDatabase.CreateAsync();
+
         // The counter's clock is frozen so that the flood window cannot roll over between two sends.
         var provider = new ServiceCollection()
             .AddLogging()
+            .AddDbContext<ChatDbContext>(database.Configure)
+            .AddSingleton<OutboxSignal>()
+            .AddSingleton(new RedisOptions())
+            .AddSingleton<MembershipNotices>()
             .AddSingleton(new BlockedWordFilter(options.BlockedWords))
             .AddSingleton(options)
             .AddSingleton<IRateCounter>(new InMemoryRateCounter(new FrozenClock(DateTimeOffset.UtcNow)))
@@ -36,7 +49,7 @@ public sealed class ModerationHarness
             .AddMassTransitTestHarness(x => x.AddConsumer<ModerationConsumer, ModerationConsumerDefinition>())
             .BuildServiceProvider(validateScopes: true);
 
-        var moderation = new ModerationHarness(provider);
+        var moderation = new ModerationHarness(provider, database);
         await moderation.Harness.Start().WaitAsync(Within.Timeout);
         return moderation;
     }
@@ -52,5 +65,9 @@ public sealed class ModerationHarness
         Within.UntilAsync(
             () => Harness.ConsumedSoFar<MessageSent>().Count >= count, $"{count} MessageSent are consumed");
 
-    public Task StopAsync() => _provider.DisposeAsync().AsTask().WaitAsync(Within.Timeout);
+    public async Task StopAsync()
+    {
+        await _provider.DisposeAsync().AsTask().WaitAsync(Within.Timeout);
+        Database.Dispose();
+    }
 }

@@ -71,4 +71,32 @@ public sealed class When_text_has_a_blocked_word
     [InlineData("_ass_")]
     [InlineData("line\nass\nline")]
     public void Should_match_it_between_punctuation(string text) => Assert.True(_filter.ContainsBlockedWord(text));
+
+    [Theory]
+    [InlineData("\u0430ss")]
+    [InlineData("\u0410\u0405\u0405")]
+    [InlineData("a\u0455\u0455")]
+    [InlineData("\u03B1ss")]
+    [InlineData("\u0391ss")]
+    [InlineData("you \u0430\u0455\u0455!")]
+    public void Should_match_it_spelt_with_cyrillic_or_greek_look_alikes(string text) =>
+        Assert.True(_filter.ContainsBlockedWord(text));
+
+    [Theory]
+    [InlineData("\u0441\u0430f\u0435")]
+    [InlineData("\u03F2\u03B1f\u0435\u0301")]
+    [InlineData("\uFF43\uFF41\uFF46\u0435")]
+    public void Should_match_look_alikes_mixed_with_accents_and_full_width_letters(string text) =>
+        Assert.True(_filter.ContainsBlockedWord(text));
+
+    [Fact]
+    public void Should_match_a_list_word_written_with_look_alikes_in_plain_text() =>
+        Assert.True(new BlockedWordFilter(["\u0430ss"]).ContainsBlockedWord("ass"));
+
+    [Theory]
+    [InlineData("\U0001D5BA\U0001D5CC\U0001D5CC")]
+    [InlineData("\U0001D44E\U0001D460\U0001D460")]
+    [InlineData("\U0001D4B6\U0001D4C8\U0001D4C8")]
+    public void Should_match_it_in_sans_serif_italic_and_script_letters(string text) =>
+        Assert.True(_filter.ContainsBlockedWord(text));
 }

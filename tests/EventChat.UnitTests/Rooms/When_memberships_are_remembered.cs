@@ -1,4 +1,5 @@
 using EventChat.Api.Rooms;
+using EventChat.Infrastructure.Moderation;
 using EventChat.Infrastructure.Redis;
 using EventChat.UnitTests.Presence;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -11,7 +12,7 @@ public sealed class When_memberships_are_remembered
     private readonly Guid _room = Guid.NewGuid();
     private readonly Guid _user = Guid.NewGuid();
 
-    private MembershipCache Cache() => new(_clock, new RedisOptions(), NullLogger<MembershipCache>.Instance);
+    private MembershipCache Cache() => new(_clock, new MembershipNotices(new RedisOptions(), NullLogger<MembershipNotices>.Instance));
 
     [Fact]
     public void Should_hold_a_confirmed_membership_only_for_its_lifetime()
@@ -35,7 +36,7 @@ public sealed class When_memberships_are_remembered
         var cache = Cache();
         cache.Confirm(_room, _user, cache.BeginCheck());
 
-        await cache.EndedAsync(_room, _user);
+        await cache.ChangedAsync(_room, _user);
 
         Assert.False(cache.Holds(_room, _user));
     }
@@ -47,11 +48,37 @@ public sealed class When_memberships_are_remembered
 
         // The database said "member" to a check that began before the removal's notice arrived.
         var checkStarted = cache.BeginCheck();
-        await cache.EndedAsync(_room, _user);
+        await cache.ChangedAsync(_room, _user);
         cache.Confirm(_room, _user, checkStarted);
 
         Assert.False(cache.Holds(_room, _user));
         cache.Confirm(_room, _user, cache.BeginCheck());
         Assert.True(cache.Holds(_room, _user));
+    }
+
+    [Fact]
+    public void Should_remember_a_mute_until_it_ends()
+    {
+        var cache = Cache();
+        var until = _clock.GetUtcNow() + TimeSpan.FromSeconds(10);
+
+        cache.Confirm(_room, _user, cache.BeginCheck(), until);
+
+        Assert.Equal(until, cache.MutedUntil(_room, _user));
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        Assert.True(cache.Holds(_room, _user));
+        Assert.Null(cache.MutedUntil(_room, _user));
+    }
+
+    [Fact]
+    public async Task Should_forget_a_mute_when_told_the_membership_changed()
+    {
+        var cache = Cache();
+        cache.Confirm(_room, _user, cache.BeginCheck());
+
+        await cache.ChangedAsync(_room, _user);
+
+        Assert.False(cache.Holds(_room, _user));
+        Assert.Null(cache.MutedUntil(_room, _user));
     }
 }

@@ -3,6 +3,7 @@ using EventChat.Api.Rooms;
 using EventChat.Contracts;
 using EventChat.Infrastructure.Data.Entities;
 using EventChat.Infrastructure.Outbox;
+using EventChat.Infrastructure.Moderation;
 using EventChat.Infrastructure.Redis;
 using EventChat.Infrastructure.Streams;
 using EventChat.UnitTests.TestSupport;
@@ -15,7 +16,7 @@ namespace EventChat.UnitTests.Rooms;
 public sealed class When_room_membership_changes : IAsyncLifetime
 {
     private readonly MembershipCache _memberships =
-        new(TimeProvider.System, new RedisOptions(), NullLogger<MembershipCache>.Instance);
+        new(TimeProvider.System, new MembershipNotices(new RedisOptions(), NullLogger<MembershipNotices>.Instance));
 
     private readonly RateLimiter _limiter = new(
         new InMemoryRateLimitStore(TimeProvider.System), new LimitsOptions(), NullLogger<RateLimiter>.Instance);
