@@ -48,9 +48,6 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public string VirtualHost => $"eventchat-{_runId}";
 
-    /// <summary>The prefix of every Redis key and channel this run's processes use.</summary>
-    public string RedisPrefix => _runId;
-
     public string PostgresConnectionString => new NpgsqlConnectionStringBuilder(Services.PostgresAdmin)
     {
         Database = Database,
