@@ -28,6 +28,21 @@ public sealed class When_input_is_bad(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Should_store_and_deliver_text_holding_noncharacters()
+    {
+        // Unicode normalisation refuses U+FFFE; moderation must still decide on the message, not fail on it.
+        await using var pair = await ChatPair.OpenAsync(cluster.Edge1, cluster.Edge2);
+        var (alice, bob, room) = pair;
+
+        await alice.SendAsync(room, "fffe", "a \uFFFE b");
+        await alice.SendAsync(room, "after", "and the next one");
+
+        var received = await bob.WaitForMessagesAsync(room, 2);
+        Assert.Equal(["fffe", "after"], received.Select(m => m.ClientMessageId));
+        Assert.Equal("a \uFFFE b", received[0].Text);
+    }
+
+    [Fact]
     public async Task Should_refuse_text_over_the_limit()
     {
         await using var alice = await ChatClient.ConnectAsync(cluster.Edge1, "alice");

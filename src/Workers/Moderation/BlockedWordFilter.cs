@@ -5,9 +5,9 @@ namespace EventChat.Workers.Moderation;
 
 /// <summary>
 /// Finds blocked words as whole words. Text and list are folded the same way first: compatibility
-/// decomposition (so full-width and styled letters become plain ones), combining marks and invisible
-/// format characters dropped, Cyrillic and Greek look-alikes read as the Latin letters they resemble,
-/// lower-cased invariantly.
+/// decomposition (so full-width and styled letters become plain ones), combining marks, invisible format
+/// characters (tag characters too), noncharacters and unpaired surrogates dropped, Cyrillic and Greek look-alikes
+/// read as the Latin letters they resemble, lower-cased invariantly.
 /// </summary>
 public sealed class BlockedWordFilter
 {
@@ -53,20 +53,59 @@ public sealed class BlockedWordFilter
 
     public static string Fold(string text)
     {
-        var decomposed = text.Normalize(NormalizationForm.FormKD);
+        var decomposed = Decompose(text);
         var builder = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
+        foreach (var rune in decomposed.EnumerateRunes())
         {
-            var category = CharUnicodeInfo.GetUnicodeCategory(c);
+            // By code point, not by char: a tag character or other invisible one outside the BMP is one rune. An
+            // unpaired surrogate comes out as the replacement character, and is dropped like a noncharacter.
+            var category = Rune.GetUnicodeCategory(rune);
             if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
-                or UnicodeCategory.EnclosingMark or UnicodeCategory.Format)
+                    or UnicodeCategory.EnclosingMark or UnicodeCategory.Format
+                || rune == Rune.ReplacementChar || IsNoncharacter(rune.Value))
             {
                 continue;
             }
 
-            builder.Append(char.ToLowerInvariant(Confusables.ToLatin(c)));
+            if (rune.IsBmp)
+            {
+                builder.Append(char.ToLowerInvariant(Confusables.ToLatin((char)rune.Value)));
+            }
+            else
+            {
+                builder.Append(Rune.ToLowerInvariant(rune).ToString());
+            }
         }
 
         return builder.ToString().Normalize(NormalizationForm.FormC);
     }
+
+    /// <summary>
+    /// Compatibility decomposition. <see cref="string.Normalize(NormalizationForm)"/> refuses text that holds a
+    /// noncharacter such as U+FFFE or an unpaired surrogate, which a client may send: those are dropped first, since
+    /// they show nothing and would otherwise make every rule that folds text fail on the message.
+    /// </summary>
+    private static string Decompose(string text)
+    {
+        try
+        {
+            return text.Normalize(NormalizationForm.FormKD);
+        }
+        catch (ArgumentException)
+        {
+            var kept = new StringBuilder(text.Length);
+            foreach (var rune in text.EnumerateRunes())
+            {
+                if (rune != Rune.ReplacementChar && !IsNoncharacter(rune.Value))
+                {
+                    kept.Append(rune.ToString());
+                }
+            }
+
+            return kept.ToString().Normalize(NormalizationForm.FormKD);
+        }
+    }
+
+    private static bool IsNoncharacter(int codePoint) =>
+        codePoint is >= 0xFDD0 and <= 0xFDEF || (codePoint & 0xFFFE) == 0xFFFE;
 }

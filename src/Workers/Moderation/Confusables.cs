@@ -17,7 +17,10 @@ public static class Confusables
         ['Һ'] = 'h', ['Ԁ'] = 'd', ['Ԛ'] = 'q', ['Ԝ'] = 'w', ['Ӏ'] = 'l',
         ['а'] = 'a', ['в'] = 'b', ['е'] = 'e', ['ѕ'] = 's', ['і'] = 'i', ['ј'] = 'j', ['к'] = 'k', ['м'] = 'm',
         ['н'] = 'h', ['о'] = 'o', ['р'] = 'p', ['с'] = 'c', ['т'] = 't', ['у'] = 'y', ['х'] = 'x', ['ү'] = 'y',
-        ['һ'] = 'h', ['ԁ'] = 'd', ['ԛ'] = 'q', ['ԝ'] = 'w', ['ӏ'] = 'l', ['ɡ'] = 'g',
+        ['һ'] = 'h', ['ԁ'] = 'd', ['ԛ'] = 'q', ['ԝ'] = 'w', ['ӏ'] = 'l', ['Ь'] = 'b', ['ь'] = 'b',
+
+        // Latin letters of other shapes that pass for plain ones.
+        ['ɡ'] = 'g', ['ɑ'] = 'a',
 
         // Greek capitals and small letters; the lunate sigma decomposes to the final sigma first.
         ['Α'] = 'a', ['Β'] = 'b', ['Ε'] = 'e', ['Ζ'] = 'z', ['Η'] = 'h', ['Ι'] = 'i', ['Κ'] = 'k', ['Μ'] = 'm',

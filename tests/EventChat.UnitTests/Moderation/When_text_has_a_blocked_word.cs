@@ -99,4 +99,31 @@ public sealed class When_text_has_a_blocked_word
     [InlineData("\U0001D4B6\U0001D4C8\U0001D4C8")]
     public void Should_match_it_in_sans_serif_italic_and_script_letters(string text) =>
         Assert.True(_filter.ContainsBlockedWord(text));
+
+    [Theory]
+    [InlineData("a\U000E0061ss")]
+    [InlineData("as\U000E0020s")]
+    [InlineData("a\u202Ess")]
+    public void Should_match_it_with_tag_or_bidi_characters_inside(string text) =>
+        Assert.True(_filter.ContainsBlockedWord(text));
+
+    [Theory]
+    [InlineData("\uFFFEass")]
+    [InlineData("as\uFFFEs")]
+    [InlineData("ass \uFDD0")]
+    [InlineData("\uD800 ass")]
+    [InlineData("a\uDC00ss")]
+    public void Should_match_it_next_to_noncharacters_and_unpaired_surrogates(string text) =>
+        Assert.True(_filter.ContainsBlockedWord(text));
+
+    [Theory]
+    [InlineData("\uFFFE")]
+    [InlineData("a \uFFFF b \uFFFE")]
+    [InlineData("\uDBFF\uDFFE")]
+    public void Should_fold_text_that_normalisation_refuses_without_throwing(string text) =>
+        Assert.False(_filter.ContainsBlockedWord(text));
+
+    [Fact]
+    public void Should_match_it_spelt_with_cyrillic_soft_sign_for_b() =>
+        Assert.True(new BlockedWordFilter(["bad"]).ContainsBlockedWord("\u042Cad and \u044Cad"));
 }
