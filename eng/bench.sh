@@ -88,7 +88,8 @@ IDLE_WAIT=${BENCH_IDLE_WAIT:-$d_idle_wait}
 # devices of one user, so setting up 1,000 connections takes seconds, not minutes.
 CHAT_CPA=${BENCH_CONNECTIONS_PER_ACCOUNT:-10}
 LIMITS_ENV="Limits__Messages__Permits=100000000 Limits__Joins__Permits=1000000 Limits__RoomCreations__Permits=1000000 \
-Limits__LoginsPerAccount__Permits=1000000 Limits__LoginsPerAddress__Permits=100000000 Limits__ConnectionsPerUser=1000000"
+Limits__LoginsPerAccount__Permits=1000000 Limits__LoginsPerAddress__Permits=100000000 \
+Limits__RegistrationsPerAddress__Permits=100000000 Limits__ConnectionsPerUser=1000000"
 IDLE_CPA=${BENCH_IDLE_CONNECTIONS_PER_ACCOUNT:-100}
 # One process may hold at most 20,000 open files here: each edge and each tool process stays below this
 # many sockets. Larger connection counts are split over several tool processes.

@@ -23,6 +23,7 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
     private const int RoomCreations = 2;
     private const int LoginsPerAccount = 3;
     private const int LoginsPerAddress = 4;
+    private const int RegistrationsPerAddress = 3;
     private const int ConnectionsPerUser = 2;
     private static readonly TimeSpan Period = TimeSpan.FromMinutes(10);
 
@@ -39,9 +40,11 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
             ["Limits__RoomCreations__Permits"] = $"{RoomCreations}",
             ["Limits__LoginsPerAccount__Permits"] = $"{LoginsPerAccount}",
             ["Limits__LoginsPerAddress__Permits"] = $"{LoginsPerAddress}",
+            ["Limits__RegistrationsPerAddress__Permits"] = $"{RegistrationsPerAddress}",
             ["Limits__ConnectionsPerUser"] = $"{ConnectionsPerUser}",
         };
-        foreach (var rule in new[] { "Messages", "Joins", "RoomCreations", "LoginsPerAccount", "LoginsPerAddress" })
+        foreach (var rule in new[]
+                 { "Messages", "Joins", "RoomCreations", "LoginsPerAccount", "LoginsPerAddress", "RegistrationsPerAddress" })
         {
             settings[$"Limits__{rule}__Period"] = Period.ToString();
         }
@@ -149,7 +152,7 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
     [Fact]
     public async Task Should_limit_login_attempts_per_account_and_per_address_across_edges()
     {
-        var victim = $"victim{Random.Shared.Next(100_000, 999_999)}";
+        var victim = $"kvictim{Random.Shared.Next(100_000, 999_999)}";
         using var register = new HttpClient { BaseAddress = cluster.Edge1 };
         (await register.PostAsJsonAsync("/api/auth/register", new { username = victim, password = "the right one" }))
             .EnsureSuccessStatusCode();
@@ -164,6 +167,10 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
         using var locked = await LogInAsync(_limited2, "192.0.2.100", victim, "the right one");
         await AssertTooManyAsync(locked, "Too many login attempts for this account");
 
+        // The same name with the Kelvin sign for 'k' lower-cases to it, but no account is named so: no way around.
+        using var kelvin = await LogInAsync(_limited1, "192.0.2.101", victim.Replace('k', '\u212A'), "the right one");
+        Assert.Equal(HttpStatusCode.Unauthorized, kelvin.StatusCode);
+
         // One address trying many accounts.
         for (var i = 0; i < LoginsPerAddress; i++)
         {
@@ -175,6 +182,27 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
         await AssertTooManyAsync(blocked, "Too many login attempts from this address");
         using var elsewhere = await LogInAsync(_limited1, "198.51.100.8", "nobodyelse", "pw12345678");
         Assert.Equal(HttpStatusCode.Unauthorized, elsewhere.StatusCode);
+    }
+
+    [Fact]
+    public async Task Should_share_the_registration_limit_per_address_across_edges()
+    {
+        var prefix = $"reg{Random.Shared.Next(100_000, 999_999)}x";
+        for (var i = 0; i < RegistrationsPerAddress; i++)
+        {
+            using var created = await SendAsync(i % 2 == 0 ? _limited1 : _limited2, "/api/auth/register", "203.0.113.9",
+                $"{prefix}{i}", "long enough");
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using var refused = await SendAsync(_limited2, "/api/auth/register", "203.0.113.9", $"{prefix}last", "long enough");
+        await AssertTooManyAsync(refused, "Too many accounts registered from this address");
+
+        // Another address is not held back, and an invalid request is answered without taking a permit.
+        using var invalid = await SendAsync(_limited1, "/api/auth/register", "203.0.113.10", "x", "short");
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        using var other = await SendAsync(_limited1, "/api/auth/register", "203.0.113.10", $"{prefix}other", "long enough");
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
     }
 
     [Fact]
@@ -230,10 +258,15 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
         return http;
     }
 
-    private static async Task<HttpResponseMessage> LogInAsync(Uri edge, string address, string username, string password)
+    private static Task<HttpResponseMessage> LogInAsync(Uri edge, string address, string username, string password) =>
+        SendAsync(edge, "/api/auth/login", address, username, password);
+
+    /// <summary>Credentials to an auth endpoint, as nginx forwards them from <paramref name="address"/>.</summary>
+    private static async Task<HttpResponseMessage> SendAsync(
+        Uri edge, string path, string address, string username, string password)
     {
         using var http = new HttpClient { BaseAddress = edge, Timeout = ChatClient.Timeout };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/login")
+        using var request = new HttpRequestMessage(HttpMethod.Post, path)
         {
             Content = JsonContent.Create(new { username, password }),
         };

@@ -28,14 +28,16 @@ public static partial class AuthEndpoints
     }
 
     private static async Task<IResult> RegisterAsync(
-        Credentials body, ChatDbContext db, IPasswordHasher<User> hasher, TimeProvider clock,
-        CancellationToken cancellationToken)
+        Credentials body, HttpContext http, ChatDbContext db, IPasswordHasher<User> hasher, RateLimiter limiter,
+        TimeProvider clock, CancellationToken cancellationToken)
     {
         var problem = Validate(body);
         if (problem is not null)
         {
             return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest, title: "Invalid registration");
         }
+
+        await limiter.EnsureAsync(limiter.RegistrationsPerAddress, ClientAddress(http), cancellationToken);
 
         var name = body.Username!;
         if (await LocalUsers.NameTakenAsync(db, name, cancellationToken))
@@ -70,12 +72,16 @@ public static partial class AuthEndpoints
             return BadCredentials();
         }
 
-        // A name that no account can have is not counted per account: it needs no protection, and a key of its own.
-        var normalized = body.Username.ToLowerInvariant();
-        if (UserNamePattern().IsMatch(body.Username))
+        // No account has a name outside the rules, so such a login is refused before any lookup: lower-casing it
+        // could otherwise reach a real account by another spelling (the Kelvin sign becomes 'k') and escape its
+        // count.
+        if (!IsValidUserName(body.Username))
         {
-            await limiter.EnsureAsync(limiter.LoginsPerAccount, normalized, cancellationToken);
+            return BadCredentials();
         }
+
+        var normalized = body.Username.ToLowerInvariant();
+        await limiter.EnsureAsync(limiter.LoginsPerAccount, normalized, cancellationToken);
 
         var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedUserName == normalized, cancellationToken);
         var verified = user is null
@@ -172,7 +178,8 @@ public static partial class AuthEndpoints
         Results.Problem("Unknown username or wrong password.", statusCode: StatusCodes.Status401Unauthorized,
             title: "Login failed");
 
-    // A name never ends in '.' or '-', so "@bob." at the end of a sentence mentions bob.
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{1,30}[A-Za-z0-9_]$")]
+    // A name never ends in '.' or '-', so "@bob." at the end of a sentence mentions bob. \z, not $: $ also
+    // matches before a final newline, which would make "bob\n" a second account that reads as bob.
+    [GeneratedRegex(@"\A[A-Za-z0-9_][A-Za-z0-9_.-]{1,30}[A-Za-z0-9_]\z")]
     private static partial Regex UserNamePattern();
 }

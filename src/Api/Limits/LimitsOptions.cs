@@ -18,6 +18,12 @@ public sealed class LimitsOptions
     /// <summary>Login attempts from one client address, whatever the account.</summary>
     public RateRule LoginsPerAddress { get; set; } = new(100, TimeSpan.FromMinutes(1));
 
+    /// <summary>
+    /// Accounts one client address may register. Each registration hashes a password on purpose slowly (about
+    /// 0.2 s of a core), so without this one address could keep an edge's CPU busy.
+    /// </summary>
+    public RateRule RegistrationsPerAddress { get; set; } = new(30, TimeSpan.FromHours(1));
+
     /// <summary>Hub connections one user may hold open at once, across every edge.</summary>
     public int ConnectionsPerUser { get; set; } = 50;
 
@@ -31,6 +37,7 @@ public sealed class LimitsOptions
         RoomCreations.Validate(nameof(RoomCreations));
         LoginsPerAccount.Validate(nameof(LoginsPerAccount));
         LoginsPerAddress.Validate(nameof(LoginsPerAddress));
+        RegistrationsPerAddress.Validate(nameof(RegistrationsPerAddress));
         if (ConnectionsPerUser < 1)
         {
             throw new InvalidOperationException("Limits:ConnectionsPerUser must be 1 or more.");

@@ -27,6 +27,9 @@ public sealed partial class RateLimiter(IRateLimitStore store, LimitsOptions opt
     public RateLimit LoginsPerAddress { get; } =
         new("login-address", "login attempts from this address", options.LoginsPerAddress, FailOpen: false);
 
+    public RateLimit RegistrationsPerAddress { get; } =
+        new("register-address", "accounts registered from this address", options.RegistrationsPerAddress, FailOpen: true);
+
     public Task EnsureAsync(RateLimit limit, Guid userId, CancellationToken cancellationToken) =>
         EnsureAsync(limit, userId.ToString("N"), cancellationToken);
 

@@ -256,6 +256,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             ["Limits__RoomCreations__Permits"] = "100000",
             ["Limits__LoginsPerAccount__Permits"] = "1000",
             ["Limits__LoginsPerAddress__Permits"] = "100000",
+            ["Limits__RegistrationsPerAddress__Permits"] = "100000",
             ["Web__CorsOrigins__0"] = AllowedOrigin,
 
             // Five processes that fit a default PostgreSQL's 100 slots together with whatever else shares it.

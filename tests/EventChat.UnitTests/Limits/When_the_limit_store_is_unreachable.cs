@@ -10,11 +10,12 @@ public sealed class When_the_limit_store_is_unreachable
     private readonly RateLimiter _limiter = new(new UnreachableStore(), new LimitsOptions(), NullLogger<RateLimiter>.Instance);
 
     [Fact]
-    public async Task Should_let_messages_joins_and_room_creations_through()
+    public async Task Should_let_messages_joins_room_creations_and_registrations_through()
     {
         await _limiter.EnsureAsync(_limiter.Messages, Guid.NewGuid(), CancellationToken.None);
         await _limiter.EnsureAsync(_limiter.Joins, Guid.NewGuid(), CancellationToken.None);
         await _limiter.EnsureAsync(_limiter.RoomCreations, Guid.NewGuid(), CancellationToken.None);
+        await _limiter.EnsureAsync(_limiter.RegistrationsPerAddress, "192.0.2.1", CancellationToken.None);
     }
 
     [Fact]
