@@ -5,6 +5,9 @@ using EventChat.Api.Rooms;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Redis;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace EventChat.Api.Chat;
@@ -30,6 +33,12 @@ public static class EdgeServiceExtensions
             // A client that reconnects within a network blip resumes where it was, with nothing to catch up on.
             hub.StatefulReconnectBufferSize = options.StatefulReconnectBufferBytes;
         });
+
+        // The one protocol clients speak, explaining arguments that do not fit a method.
+        services.RemoveAll<IHubProtocol>();
+        services.AddSingleton<IHubProtocol>(provider => new ArgumentCheckingProtocol(
+            new JsonHubProtocol(provider.GetRequiredService<IOptions<JsonHubProtocolOptions>>())));
+
         var redis = new RedisOptions { ConnectionString = configuration.GetConnectionString("Redis") };
         configuration.GetSection("Redis").Bind(redis);
         if (redis.UseRedis)
