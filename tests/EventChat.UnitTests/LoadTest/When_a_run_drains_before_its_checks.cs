@@ -55,6 +55,21 @@ public sealed class When_a_run_drains_before_its_checks
         Assert.Equal(0, DeliveryDrain.Outstanding(members, _context, reference: false));
     }
 
+    [Fact]
+    public void Should_count_a_message_caught_up_on_after_a_reconnect_as_arrived()
+    {
+        var sender = new Member(0, _context);
+        var other = new Member(1, _context);
+        Member[] members = [sender, other];
+        sender.Acknowledge(1);
+        sender.Receive(seq: 1, sender: 0, counter: 1);
+
+        Assert.Equal(1, DeliveryDrain.Outstanding(members, _context, reference: false));
+
+        other.CatchUp(seq: 1, sender: 0, counter: 1);
+        Assert.Equal(0, DeliveryDrain.Outstanding(members, _context, reference: false));
+    }
+
     private sealed class Member(int index, ChatContext context) : ChatMember(index, 0, context)
     {
         public override bool DisconnectedAtEnd => false;
@@ -66,6 +81,9 @@ public sealed class When_a_run_drains_before_its_checks
 
         public void Receive(long seq, int sender, long counter) =>
             OnDelivery(0, seq, posted: true, ChatMessageText.Create(sender, counter, 0, string.Empty));
+
+        public void CatchUp(long seq, int sender, long counter) =>
+            OnRecovered(0, [(seq, true, ChatMessageText.Create(sender, counter, 0, string.Empty))]);
 
         public override Task ConnectAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

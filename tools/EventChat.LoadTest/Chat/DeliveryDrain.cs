@@ -6,20 +6,49 @@ namespace EventChat.LoadTest.Chat;
 public static class DeliveryDrain
 {
     /// <summary>
-    /// How many deliveries of acknowledged, unrejected messages have not arrived yet: each such message is due to
-    /// every member of its room (on the reference server, to every member but its sender).
+    /// How many deliveries of acknowledged, unrejected messages are still due, each such message being due to every
+    /// member of its room (on the reference server, to every member but its sender): 0 once every one has arrived.
+    /// While the run's total of deliveries falls short of the total due, that shortfall is the answer, as it costs
+    /// nothing to count.
     /// </summary>
+    /// <remarks>
+    /// The totals alone cannot tell when the wait is over: a send whose acknowledgement was lost with its
+    /// connection may still have been stored, and its deliveries would make up for those of an acknowledged
+    /// message that is still on its way, so the checks would read history before that message is in it. Once the
+    /// totals match, each acknowledged message is looked for in each member's deliveries.
+    /// </remarks>
     public static long Outstanding(IReadOnlyCollection<ChatMember> members, ChatContext context, bool reference)
     {
-        var membersPerRoom = members.GroupBy(m => m.Room).ToDictionary(g => g.Key, g => g.Count());
-        long expected = 0;
-        foreach (var member in members)
+        var rooms = members.GroupBy(m => m.Room).ToList();
+        long due = 0;
+        foreach (var room in rooms)
         {
-            var recipients = membersPerRoom[member.Room] - (reference ? 1 : 0);
-            var delivered = member.Acked.Count(a => !context.Rejected.ContainsKey(a.ClientMessageId));
-            expected += (long)delivered * recipients;
+            var recipients = room.Count() - (reference ? 1 : 0);
+            due += room.Sum(sender => (long)Unrejected(sender, context).Count() * recipients);
         }
 
-        return Math.Max(0, expected - context.Metrics.Get(Counter.Delivered));
+        var shortfall = due - context.Metrics.Get(Counter.Delivered);
+        if (shortfall > 0)
+        {
+            return shortfall;
+        }
+
+        long outstanding = 0;
+        foreach (var room in rooms)
+        {
+            foreach (var sender in room)
+            {
+                foreach (var acked in Unrejected(sender, context))
+                {
+                    outstanding += room.Count(receiver =>
+                        !(reference && receiver == sender) && !receiver.HasArrived(sender.Index, acked.Counter));
+                }
+            }
+        }
+
+        return outstanding;
     }
+
+    private static IEnumerable<AckedMessage> Unrejected(ChatMember sender, ChatContext context) =>
+        sender.Acked.Where(a => !context.Rejected.ContainsKey(a.ClientMessageId));
 }
