@@ -10,6 +10,7 @@ namespace EventChat.LoadTest.Chat;
 public abstract class ChatMember(int index, int room, ChatContext context) : IAsyncDisposable
 {
     private readonly Lock _gate = new();
+    private readonly HashSet<(int Sender, long Counter)> _arrived = [];
     private (long Stream, long Position, string? Text)? _heldBack;
 
     public int Index { get; } = index;
@@ -85,11 +86,20 @@ public abstract class ChatMember(int index, int room, ChatContext context) : IAs
         }
     }
 
+    /// <summary>Whether the message <paramref name="counter"/> of member <paramref name="sender"/> reached this one.</summary>
+    public bool HasArrived(int sender, long counter)
+    {
+        lock (_gate)
+        {
+            return _arrived.Contains((sender, counter));
+        }
+    }
+
     /// <summary>
     /// Records events that catch-up returned after a reconnect: they count as delivered, and as recovered,
     /// never toward latency, order or duplicates.
     /// </summary>
-    protected void OnRecovered(long stream, IEnumerable<(long Position, bool Posted)> events)
+    protected void OnRecovered(long stream, IEnumerable<(long Position, bool Posted, string? Text)> events)
     {
         long recovered = 0;
         lock (_gate)
@@ -100,8 +110,9 @@ public abstract class ChatMember(int index, int room, ChatContext context) : IAs
                 Streams[stream] = state;
             }
 
-            foreach (var (position, posted) in events)
+            foreach (var (position, posted, text) in events)
             {
+                NoteArrival(posted, text);
                 if (state.RecordRecovered(position, posted) && posted)
                 {
                     recovered++;
@@ -119,6 +130,15 @@ public abstract class ChatMember(int index, int room, ChatContext context) : IAs
         lock (_gate)
         {
             return Streams.TryGetValue(stream, out var state) ? Math.Max(state.Max, floor) : floor;
+        }
+    }
+
+    /// <summary>Notes which sender's message a posted event carries; the caller holds the gate.</summary>
+    private void NoteArrival(bool posted, string? text)
+    {
+        if (posted && ChatMessageText.TryParse(text, out var sender, out var counter, out _))
+        {
+            _arrived.Add((sender, counter));
         }
     }
 
@@ -163,6 +183,7 @@ public abstract class ChatMember(int index, int room, ChatContext context) : IAs
             }
 
             first = state.Record(position, posted);
+            NoteArrival(posted, text);
             for (var i = 1; i < repeat; i++)
             {
                 state.Record(position, posted);

@@ -242,17 +242,9 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
     private async Task<double> DrainAsync(List<ChatMember> live, ChatContext context, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var membersPerRoom = live.GroupBy(m => m.Room).ToDictionary(g => g.Key, g => g.Count());
-        long expected = 0;
-        foreach (var member in live)
-        {
-            var recipients = membersPerRoom[member.Room] - (settings.Reference ? 1 : 0);
-            var delivered = member.Acked.Count(a => !context.Rejected.ContainsKey(a.ClientMessageId));
-            expected += (long)delivered * recipients;
-        }
-
         var deadline = TimeSpan.FromSeconds(settings.Drain);
-        while (_metrics.Get(Counter.Delivered) < expected && Stopwatch.GetElapsedTime(started) < deadline)
+        while (DeliveryDrain.Outstanding(live, context, settings.Reference) > 0
+               && Stopwatch.GetElapsedTime(started) < deadline)
         {
             await Task.Delay(100, cancellationToken);
         }

@@ -20,6 +20,9 @@ public sealed class CheckResult
     /// <summary>Acknowledged messages missing from history.</summary>
     public long AckedMissing { get; set; }
 
+    /// <summary>The client message ids, with their rooms, of the first acknowledged messages missing from history.</summary>
+    public List<string> AckedMissingIds { get; } = [];
+
     /// <summary>Acknowledged messages that history holds more than once.</summary>
     public long AckedDuplicatedInHistory { get; set; }
 
@@ -42,5 +45,9 @@ public sealed class CheckResult
         report.Add("historyMessages", HistoryMessages);
         report.Add("checkError", Error);
         report.Add("correct", Faults == 0);
+        if (AckedMissingIds.Count > 0)
+        {
+            report.Note($"acknowledged but missing from history: {string.Join(", ", AckedMissingIds)}");
+        }
     }
 }

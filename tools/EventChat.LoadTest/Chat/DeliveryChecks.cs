@@ -42,6 +42,10 @@ public static class DeliveryChecks
                 if (count == 0 && !context.Rejected.ContainsKey(acked.ClientMessageId))
                 {
                     result.AckedMissing++;
+                    if (result.AckedMissingIds.Count < 10)
+                    {
+                        result.AckedMissingIds.Add($"{acked.ClientMessageId} (room {context.RoomIds[room.Key]})");
+                    }
                 }
                 else if (count > 1)
                 {

@@ -197,7 +197,7 @@ public sealed class EventChatMember : ChatMember
                 throw new InvalidOperationException($"Sync refused room {RoomId}: {page.Error}");
             }
 
-            OnRecovered(Room, page.Events.Select(e => (e.Seq, e.Type == "message.posted")));
+            OnRecovered(Room, page.Events.Select(e => (e.Seq, e.Type == "message.posted", e.Text)));
             if (!page.HasMore || page.Events.Count == 0)
             {
                 return;
