@@ -32,6 +32,7 @@ public sealed class When_retention_removes_old_events(ClusterFixture cluster)
 
         await bob.ExpectAsync(HttpStatusCode.Forbidden, HttpMethod.Patch, $"/api/rooms/{kept}", new { retentionDays = 1 });
         await alice.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Patch, $"/api/rooms/{room}", new { retentionDays = -1 });
+        await alice.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Patch, $"/api/rooms/{room}", new { retentionDays = "5" });
         await alice.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Patch, $"/api/rooms/{room}",
             new { retentionDays = 36501 });
         var patched = await alice.ExpectAsync(HttpStatusCode.OK, HttpMethod.Patch, $"/api/rooms/{room}",

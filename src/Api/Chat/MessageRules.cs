@@ -83,7 +83,8 @@ public static class MessageRules
     /// and braille alone make an empty message or emoji. Judged per code point, so characters beyond the Basic
     /// Multilingual Plane count as themselves rather than as two surrogates.
     /// </summary>
-    private static bool ShowsSomething(string text)
+    /// <summary>Whether <paramref name="text"/> has a character that shows: not only spaces, marks and invisibles.</summary>
+    public static bool ShowsSomething(string text)
     {
         foreach (var rune in text.EnumerateRunes())
         {
@@ -102,7 +103,7 @@ public static class MessageRules
         && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Format or UnicodeCategory.NonSpacingMark
             or UnicodeCategory.EnclosingMark or UnicodeCategory.SpaceSeparator);
 
-    private static bool HasUnpairedSurrogate(string text)
+    public static bool HasUnpairedSurrogate(string text)
     {
         for (var i = 0; i < text.Length; i++)
         {

@@ -1,4 +1,5 @@
 using EventChat.Api.Limits;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace EventChat.Api.Errors;
@@ -13,7 +14,13 @@ public static class ErrorServiceExtensions
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddExceptionHandler<UnavailableExceptionHandler>();
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.Configure<JsonOptions>(o => o.SerializerOptions.AllowTrailingCommas = false);
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.AllowTrailingCommas = false;
+
+            // The web defaults read "5" as the number 5; a field of the wrong type is the client's mistake to hear of.
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
         services.Configure<ExceptionHandlerOptions>(o =>
             o.SuppressDiagnosticsCallback = c => c.Exception is BadHttpRequestException or RateLimitedException
                 || c.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable);

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using EventChat.Api.Auth;
+using EventChat.Api.Chat;
 using EventChat.Api.History;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Data.Entities;
@@ -39,14 +42,23 @@ public static class RoomEndpoints
         direct.MapPost("/group", OpenGroupAsync);
     }
 
-    /// <summary>The name rule for rooms: 1 to <see cref="MaxRoomNameLength"/> printable characters after trimming.</summary>
+    /// <summary>
+    /// The name rule for rooms: 1 to <see cref="MaxRoomNameLength"/> characters after trimming, at least one of which
+    /// shows, and none of them a control, an unpaired surrogate or an invisible format character such as a
+    /// direction override, which could make a name read as another. The zero-width joiner of emoji is allowed.
+    /// </summary>
     public static string? CheckName(string? name, out string trimmed)
     {
         trimmed = name?.Trim() ?? string.Empty;
-        return trimmed.Length == 0 || trimmed.EnumerateRunes().Count() > MaxRoomNameLength || trimmed.Any(char.IsControl)
-            ? $"name must be 1 to {MaxRoomNameLength} printable characters."
-            : null;
+        return trimmed.Length == 0 || trimmed.EnumerateRunes().Count() > MaxRoomNameLength
+            || !MessageRules.ShowsSomething(trimmed) || MessageRules.HasUnpairedSurrogate(trimmed)
+            || trimmed.EnumerateRunes().Any(IsHidden)
+                ? $"name must be 1 to {MaxRoomNameLength} printable characters, without invisible or direction-changing ones."
+                : null;
     }
+
+    private static bool IsHidden(Rune rune) =>
+        Rune.IsControl(rune) || (Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format && rune.Value != 0x200D);
 
     private static async Task<IResult> CreateAsync(
         CreateRoomRequest body, HttpContext http, RoomAccess access, CancellationToken cancellationToken)

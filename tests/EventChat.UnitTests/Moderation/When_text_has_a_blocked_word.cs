@@ -111,9 +111,7 @@ public sealed class When_text_has_a_blocked_word
     [InlineData("\uFFFEass")]
     [InlineData("as\uFFFEs")]
     [InlineData("ass \uFDD0")]
-    [InlineData("\uD800 ass")]
-    [InlineData("a\uDC00ss")]
-    public void Should_match_it_next_to_noncharacters_and_unpaired_surrogates(string text) =>
+    public void Should_match_it_next_to_noncharacters(string text) =>
         Assert.True(_filter.ContainsBlockedWord(text));
 
     [Theory]
@@ -126,4 +124,12 @@ public sealed class When_text_has_a_blocked_word
     [Fact]
     public void Should_match_it_spelt_with_cyrillic_soft_sign_for_b() =>
         Assert.True(new BlockedWordFilter(["bad"]).ContainsBlockedWord("\u042Cad and \u044Cad"));
+
+    [Fact]
+    public void Should_match_it_next_to_unpaired_surrogates()
+    {
+        // Built here: test data passed through the runner would come back with the surrogates replaced.
+        Assert.True(_filter.ContainsBlockedWord('\uD800' + " ass"));
+        Assert.True(_filter.ContainsBlockedWord("a" + '\uDC00' + "ss"));
+    }
 }
