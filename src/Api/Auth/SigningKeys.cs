@@ -11,6 +11,7 @@ namespace EventChat.Api.Auth;
 public sealed class SigningKeys
 {
     private const int MinimumBytes = 32;
+    private const int MinimumDistinctBytes = 8;
 
     private SigningKeys(SymmetricSecurityKey current, IReadOnlyList<SecurityKey> accepted)
     {
@@ -73,6 +74,13 @@ public sealed class SigningKeys
         if (bytes.Length < MinimumBytes)
         {
             throw new InvalidOperationException($"{setting} must decode to at least {MinimumBytes} bytes.");
+        }
+
+        // Catches a placeholder (all zeros, one repeated character) left in place of a real random key.
+        if (bytes.Distinct().Count() < MinimumDistinctBytes)
+        {
+            throw new InvalidOperationException(
+                $"{setting} is not random: make one with `openssl rand -base64 48`.");
         }
 
         // A hash of the key names it; twelve bytes of it tell keys apart and say nothing about the key.

@@ -36,6 +36,8 @@ public sealed class When_signing_keys_are_configured : IDisposable
     [Theory]
     [InlineData("not base64!", "must be base64")]
     [InlineData("c2hvcnQ=", "at least 32 bytes")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "not random")]
+    [InlineData("YWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFiYWJhYmFi", "not random")]
     public void Should_refuse_a_malformed_key(string key, string reason)
     {
         var error = Assert.Throws<InvalidOperationException>(
