@@ -64,7 +64,7 @@ public sealed class When_hostile_input_arrives(ClusterFixture cluster, ITestOutp
     public async Task Should_answer_every_call_with_a_reason_and_lose_no_honest_message()
     {
         var seed = Environment.TickCount;
-        var logsBefore = LogLengths();
+        var logs = LogLines.MarkNow(cluster.LogDirectory);
         await using var alice = await ChatClient.ConnectAsync(cluster.Edge1, "alice");
         await using var bob = await ChatClient.ConnectAsync(cluster.Edge2, "bob");
         await using var mallory = await ChatClient.ConnectAsync(cluster.Edge1, "mallory");
@@ -100,11 +100,7 @@ public sealed class When_hostile_input_arrives(ClusterFixture cluster, ITestOutp
             Assert.False(cluster.Process(name).HasExited, $"seed {seed}: {name} exited{Environment.NewLine}{cluster.Process(name).Output}");
         }
 
-        var errors = NewLogLines(logsBefore)
-            .Where(l => l.Line.StartsWith("fail:", StringComparison.Ordinal) || l.Line.StartsWith("crit:", StringComparison.Ordinal)
-                        || l.Line.Contains("Unhandled exception", StringComparison.OrdinalIgnoreCase))
-            .Select(l => $"{l.File}: {l.Line}")
-            .ToList();
+        var errors = logs.ErrorsSince();
         Assert.True(errors.Count == 0,
             $"seed {seed}: the processes logged errors during the run:{Environment.NewLine}{string.Join(Environment.NewLine, errors.Take(20))}");
 
@@ -324,23 +320,6 @@ public sealed class When_hostile_input_arrives(ClusterFixture cluster, ITestOutp
                 || text.Contains("\"type\":7", StringComparison.Ordinal))
             {
                 return;
-            }
-        }
-    }
-
-    private Dictionary<string, long> LogLengths() =>
-        Directory.GetFiles(cluster.LogDirectory, "*.log").ToDictionary(f => f, f => new FileInfo(f).Length);
-
-    private IEnumerable<(string File, string Line)> NewLogLines(Dictionary<string, long> before)
-    {
-        foreach (var file in Directory.GetFiles(cluster.LogDirectory, "*.log"))
-        {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            stream.Seek(before.GetValueOrDefault(file), SeekOrigin.Begin);
-            using var reader = new StreamReader(stream);
-            while (reader.ReadLine() is { } line)
-            {
-                yield return (Path.GetFileName(file), line);
             }
         }
     }

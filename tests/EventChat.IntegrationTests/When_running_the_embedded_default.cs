@@ -100,7 +100,7 @@ public sealed class When_running_the_embedded_default : IAsyncLifetime
         Assert.True(response.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{response.StatusCode}: {text}");
         Assert.Contains(reason, text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("EventChat.", text, StringComparison.Ordinal);
-        Assert.DoesNotContain(_edge!.Lines, l => l.StartsWith("fail:", StringComparison.Ordinal));
+        Assert.DoesNotContain(_edge!.Lines, LogLines.IsError);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed class When_running_the_embedded_default : IAsyncLifetime
         Assert.Equal("after", Assert.Single(await alice.WaitForMessagesAsync(room, 1)).ClientMessageId);
 
         // A client's mistake is answered, not logged as a server failure with a stack trace.
-        Assert.DoesNotContain(_edge!.Lines, l => l.StartsWith("fail:", StringComparison.Ordinal));
+        Assert.DoesNotContain(_edge!.Lines, LogLines.IsError);
     }
 
     public async Task DisposeAsync()

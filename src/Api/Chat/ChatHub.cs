@@ -364,7 +364,9 @@ public sealed partial class ChatHub(
     {
         try
         {
-            await publishRetry.ExecuteAsync(ct => new ValueTask(publisher.Publish(message, ct)), Context.ConnectionAborted);
+            // Not cut short when the client leaves: the send goes through or fails on its own (within the retry's
+            // deadline), and a client that sends again with the same id gets the one stored message.
+            await publishRetry.ExecuteAsync(ct => new ValueTask(publisher.Publish(message, ct)), CancellationToken.None);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
