@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using EventChat.IntegrationTests.Support;
 using Microsoft.AspNetCore.SignalR;
@@ -24,6 +26,8 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
     private const int LoginsPerAccount = 3;
     private const int LoginsPerAddress = 4;
     private const int ConnectionsPerUser = 2;
+    private const string Handshake = "{\"protocol\":\"json\",\"version\":1}\u001e";
+    private const string HandshakeAccepted = "{}\u001e";
     private static readonly TimeSpan Period = TimeSpan.FromMinutes(10);
 
     private Uri _limited1 = null!;
@@ -147,6 +151,69 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
     }
 
     [Fact]
+    public async Task Should_refuse_websockets_that_skip_negotiate_past_the_connection_limit()
+    {
+        // erin holds one connection on a cluster edge, and a long-polling one on a limited edge fills her allowance.
+        await using var erin = await ChatClient.ConnectAsync(cluster.Edge1, "erin");
+        using var http1 = Http(_limited1, erin.AccessToken);
+        using var http2 = Http(_limited2, erin.AccessToken);
+        using var negotiated = await http1.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null);
+        var polling = "/hubs/chat?id=" + (await negotiated.EnsureSuccessStatusCode()
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("connectionToken").GetString();
+        (await http1.GetAsync(polling)).EnsureSuccessStatusCode();
+        (await http1.PostAsync(polling, new StringContent(Handshake))).EnsureSuccessStatusCode();
+        Assert.Equal(HandshakeAccepted, await (await http1.GetAsync(polling)).Content.ReadAsStringAsync());
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var negotiate = await http2.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null);
+            return negotiate.StatusCode == HttpStatusCode.TooManyRequests;
+        }, ChatClient.Soon, "erin's second connection is counted");
+
+        // A WebSocket that skips negotiate is refused on either edge, however the request is spelt.
+        foreach (var (edge, path) in new[]
+        {
+            (_limited1, "/hubs/chat"), (_limited2, "/hubs/chat"),
+            (_limited2, "/HUBS/Chat/"), (_limited1, "/hubs/chat?id="),
+        })
+        {
+            using var refused = await OpenWebSocketAsync(edge, path, erin.AccessToken);
+            var retryAfter = refused.HttpResponseHeaders?.GetValueOrDefault("Retry-After")?.SingleOrDefault();
+            Assert.True(refused.HttpStatusCode == HttpStatusCode.TooManyRequests && int.Parse(retryAfter ?? "0") >= 1,
+                $"{path}: {(int)refused.HttpStatusCode}, Retry-After {retryAfter}");
+        }
+
+        // The requests of a connection made before are not new ones: long polling goes on at the limit.
+        var call = "{\"type\":1,\"invocationId\":\"1\",\"target\":\"JoinRoom\",\"arguments\":[\"x\"]}\u001e";
+        (await http1.PostAsync(polling, new StringContent(call))).EnsureSuccessStatusCode();
+        var answered = "";
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var poll = await http1.GetAsync(polling);
+            answered += await poll.EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+            return answered.Contains("\"invocationId\":\"1\"", StringComparison.Ordinal);
+        }, ChatClient.Soon, () => $"the long-polling call is answered: {answered}");
+
+        // Once a connection has gone, a WebSocket without negotiate gets through, and counts.
+        await erin.CloseHubAsync();
+        ClientWebSocket? socket = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            socket?.Dispose();
+            socket = await OpenWebSocketAsync(_limited2, "/hubs/chat", erin.AccessToken);
+            return socket.HttpStatusCode == HttpStatusCode.SwitchingProtocols;
+        }, ChatClient.Soon, "a WebSocket of erin's gets through once she has room");
+        using (socket)
+        {
+            await HandshakeAsync(socket!);
+            await Eventually.HoldsAsync(async () =>
+            {
+                using var negotiate = await http1.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null);
+                return negotiate.StatusCode == HttpStatusCode.TooManyRequests;
+            }, ChatClient.Soon, "the WebSocket counts against erin's allowance");
+        }
+    }
+
+    [Fact]
     public async Task Should_limit_login_attempts_per_account_and_per_address_across_edges()
     {
         var victim = $"victim{Random.Shared.Next(100_000, 999_999)}";
@@ -221,6 +288,40 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
         Assert.Equal(3000 - Messages, outcomes.Count(o => o == "limited"));
         Assert.All(latencies, l => Assert.True(l < TimeSpan.FromSeconds(5), $"carol's message took {l} to reach dave"));
         Assert.Equal(HubConnectionState.Connected, mallory.Hub.State);
+    }
+
+    /// <summary>
+    /// Opens a WebSocket to the hub without negotiating, token in the query as browsers send it. A refused handshake
+    /// does not throw: the socket keeps the answer's status and headers.
+    /// </summary>
+    private static async Task<ClientWebSocket> OpenWebSocketAsync(Uri edge, string path, string token)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        var url = new Uri($"ws://{edge.Authority}{path}{separator}access_token={Uri.EscapeDataString(token)}");
+        using var timeout = new CancellationTokenSource(ChatClient.Timeout);
+        try
+        {
+            await socket.ConnectAsync(url, timeout.Token);
+        }
+        catch (WebSocketException) when (socket.HttpStatusCode != 0)
+        {
+            // Refused: what the server answered is the socket's status and headers, which the caller checks.
+        }
+
+        return socket;
+    }
+
+    /// <summary>SignalR's JSON handshake over a raw socket; an empty answer means the hub accepted it.</summary>
+    private static async Task HandshakeAsync(ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(ChatClient.Timeout);
+        await socket.SendAsync(Encoding.UTF8.GetBytes(Handshake), WebSocketMessageType.Text, endOfMessage: true,
+            timeout.Token);
+        var buffer = new byte[1024];
+        var received = await socket.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal(HandshakeAccepted, Encoding.UTF8.GetString(buffer, 0, received.Count));
     }
 
     private static HttpClient Http(Uri edge, string token)
