@@ -40,13 +40,17 @@ public sealed class When_a_hub_request_is_told_new_or_not
         Assert.True(ConnectionLimitMiddleware.IsNewConnection(context));
     }
 
-    [Fact]
-    public void Should_count_an_upgrade_with_an_empty_id_which_signalr_takes_for_none()
+    /// <summary>SignalR makes a new connection for an empty id as for none.</summary>
+    [Theory]
+    [InlineData("?id=&access_token=t", true)]
+    [InlineData("?id=abc&access_token=t", false)]
+    [InlineData("?id=abc", false)]
+    public void Should_count_an_upgrade_unless_it_names_a_negotiated_connection(string query, bool counted)
     {
-        var context = Request(Connect, "GET", "?id=&access_token=t");
+        var context = Request(Connect, "GET", query);
         context.Request.Headers.Upgrade = "websocket";
 
-        Assert.True(ConnectionLimitMiddleware.IsNewConnection(context));
+        Assert.Equal(counted, ConnectionLimitMiddleware.IsNewConnection(context));
     }
 
     [Fact]
@@ -56,15 +60,6 @@ public sealed class When_a_hub_request_is_told_new_or_not
         context.Features.Set<IHttpExtendedConnectFeature>(new ExtendedConnect());
 
         Assert.True(ConnectionLimitMiddleware.IsNewConnection(context));
-    }
-
-    [Fact]
-    public void Should_not_count_the_websocket_of_a_negotiated_connection()
-    {
-        var context = Request(Connect, "GET", "?id=abc");
-        context.Request.Headers.Upgrade = "websocket";
-
-        Assert.False(ConnectionLimitMiddleware.IsNewConnection(context));
     }
 
     [Theory]
