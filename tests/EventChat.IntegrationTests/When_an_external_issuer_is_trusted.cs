@@ -79,6 +79,32 @@ public sealed class When_an_external_issuer_is_trusted(ClusterFixture cluster) :
         Assert.Equal(HttpStatusCode.NotFound, (await http.PostAsync("/api/auth/login", login)).StatusCode);
     }
 
+    [Fact]
+    public async Task Should_take_any_subject_for_an_identity_and_refuse_a_token_without_a_usable_one()
+    {
+        // The issuer's subjects are its own business: they name identities, never local user ids.
+        var name = $"ext_{Random.Shared.Next(100_000, 999_999)}";
+        var subject = $"not-a-guid-{name}";
+        var accepted = _issuer.Token(subject, name, Audience);
+        await using (var carol = await ChatClient.ConnectWithTokenAsync(_url, name, accepted))
+        {
+            Assert.Equal(name, (await carol.GetAsync($"/api/users?name={name}")).GetProperty("userName").GetString());
+        }
+
+        using var http = new HttpClient { BaseAddress = _url, Timeout = ChatClient.Timeout };
+        foreach (var missing in new[] { null, "", RandomNumberGenerator.GetHexString(6000) })
+        {
+            var token = _issuer.Token(missing, "mallory", Audience);
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/rooms");
+            request.Headers.Authorization = new("Bearer", token);
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+            await Assert.ThrowsAnyAsync<Exception>(() => ChatClient.ConnectWithTokenAsync(_url, "mallory", token));
+        }
+
+        Assert.Null(await cluster.ScalarAsync("SELECT id FROM users WHERE external_subject = ''"));
+    }
+
     public async Task DisposeAsync()
     {
         if (_edge is not null)

@@ -93,4 +93,38 @@ public sealed class When_input_is_bad(ClusterFixture cluster)
             (await http.PostAsJsonAsync("/api/auth/login", new { username = name, password = "wrong password" })).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync($"/api/rooms/{Guid.NewGuid()}/messages")).StatusCode);
     }
+
+    [Fact]
+    public async Task Should_refuse_a_validly_signed_token_whose_subject_is_not_a_user_id()
+    {
+        await using var alice = await ChatClient.ConnectAsync(cluster.Edge1, "alice");
+        using var http = new HttpClient { BaseAddress = cluster.Edge1, Timeout = ChatClient.Timeout };
+
+        // The same signing with a real user's id is accepted, so the refusals below are about the subject alone.
+        var control = cluster.SignAccessToken(alice.UserId.ToString(), alice.UserName);
+        using (var accepted = await GetRoomsAsync(http, control))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        foreach (var subject in new[] { "not-a-guid", "", null })
+        {
+            var token = cluster.SignAccessToken(subject, "mallory");
+            using var refused = await GetRoomsAsync(http, token);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            foreach (var edge in new[] { cluster.Edge1, cluster.Edge2 })
+            {
+                await Assert.ThrowsAnyAsync<Exception>(() => ChatClient.ConnectWithTokenAsync(edge, "mallory", token));
+            }
+        }
+
+        Assert.DoesNotContain(cluster.Process("edge1").Lines, l => l.Contains("Guid format", StringComparison.Ordinal));
+    }
+
+    private static async Task<HttpResponseMessage> GetRoomsAsync(HttpClient http, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/rooms");
+        request.Headers.Authorization = new("Bearer", token);
+        return await http.SendAsync(request);
+    }
 }

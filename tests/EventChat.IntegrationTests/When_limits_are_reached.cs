@@ -2,6 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using EventChat.IntegrationTests.Support;
 using Microsoft.AspNetCore.SignalR;
@@ -25,6 +27,8 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
     private const int LoginsPerAddress = 4;
     private const int RegistrationsPerAddress = 3;
     private const int ConnectionsPerUser = 2;
+    private const string Handshake = "{\"protocol\":\"json\",\"version\":1}\u001e";
+    private const string HandshakeAccepted = "{}\u001e";
     private static readonly TimeSpan Period = TimeSpan.FromMinutes(10);
 
     private Uri _limited1 = null!;
@@ -68,10 +72,10 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
     {
         await using var alice = await ChatClient.ConnectAsync(cluster.Edge1, "alice");
         var room = await alice.CreateRoomAsync();
-        await alice.OpenHubAsync(_limited1);
+        await MoveHubAsync(alice, _limited1);
         await alice.JoinAsync(room);
         await using var phone = await alice.ConnectAgainAsync(cluster.Edge2);
-        await phone.OpenHubAsync(_limited2);
+        await MoveHubAsync(phone, _limited2);
 
         for (var i = 0; i < Messages; i++)
         {
@@ -109,7 +113,7 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
         await using var bob = await ChatClient.ConnectAsync(cluster.Edge1, "bob");
         for (var i = 0; i < Joins; i++)
         {
-            await bob.OpenHubAsync(i % 2 == 0 ? _limited1 : _limited2);
+            await MoveHubAsync(bob, i % 2 == 0 ? _limited1 : _limited2);
             await bob.JoinAsync(rooms[i]);
         }
 
@@ -132,12 +136,8 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
 
         // bob holds one connection; a second device fills his allowance, and a third is refused on either edge.
         await using var tablet = await bob.ConnectAgainAsync(cluster.Edge1);
-        await tablet.OpenHubAsync(_limited1);
-        await Eventually.HoldsAsync(async () =>
-        {
-            using var negotiate = await http2.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null);
-            return negotiate.StatusCode == HttpStatusCode.TooManyRequests;
-        }, ChatClient.Soon, "a third connection of bob's is refused");
+        await MoveHubAsync(tablet, _limited1);
+        await UntilNegotiateIsRefusedAsync(http2, "a third connection of bob's is refused");
         using var third = await http1.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null);
         await AssertTooManyAsync(third, "Too many open connections (at most 2 per user)");
 
@@ -147,6 +147,61 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
             using var negotiate = await http1.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null);
             return negotiate.IsSuccessStatusCode;
         }, ChatClient.Soon, "bob may connect again once a device has gone");
+    }
+
+    [Fact]
+    public async Task Should_refuse_websockets_that_skip_negotiate_past_the_connection_limit()
+    {
+        // erin holds one connection on a cluster edge, and a long-polling one on a limited edge fills her allowance.
+        await using var erin = await ChatClient.ConnectAsync(cluster.Edge1, "erin");
+        using var http1 = Http(_limited1, erin.AccessToken);
+        using var http2 = Http(_limited2, erin.AccessToken);
+        using var negotiated = await http1.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null);
+        var polling = "/hubs/chat?id=" + (await negotiated.EnsureSuccessStatusCode()
+            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("connectionToken").GetString();
+        (await http1.GetAsync(polling)).EnsureSuccessStatusCode();
+        (await http1.PostAsync(polling, new StringContent(Handshake))).EnsureSuccessStatusCode();
+        Assert.Equal(HandshakeAccepted, await (await http1.GetAsync(polling)).Content.ReadAsStringAsync());
+        await UntilNegotiateIsRefusedAsync(http2, "erin's second connection is counted");
+
+        // A WebSocket that skips negotiate is refused on either edge, however the request is spelt.
+        foreach (var (edge, path) in new[]
+        {
+            (_limited1, "/hubs/chat"), (_limited2, "/hubs/chat"),
+            (_limited2, "/HUBS/Chat/"), (_limited1, "/hubs/chat?id="),
+        })
+        {
+            using var refused = await OpenWebSocketAsync(edge, path, erin.AccessToken);
+            var retryAfter = refused.HttpResponseHeaders?.GetValueOrDefault("Retry-After")?.SingleOrDefault();
+            Assert.True(refused.HttpStatusCode == HttpStatusCode.TooManyRequests && int.Parse(retryAfter ?? "0") >= 1,
+                $"{path}: {(int)refused.HttpStatusCode}, Retry-After {retryAfter}");
+        }
+
+        // The requests of a connection made before are not new ones: long polling goes on at the limit.
+        var call = "{\"type\":1,\"invocationId\":\"1\",\"target\":\"JoinRoom\",\"arguments\":[\"x\"]}\u001e";
+        (await http1.PostAsync(polling, new StringContent(call))).EnsureSuccessStatusCode();
+        var answered = "";
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var poll = await http1.GetAsync(polling);
+            answered += await poll.EnsureSuccessStatusCode().Content.ReadAsStringAsync();
+            return answered.Contains("\"invocationId\":\"1\"", StringComparison.Ordinal);
+        }, ChatClient.Soon, () => $"the long-polling call is answered: {answered}");
+
+        // Once a connection has gone, a WebSocket without negotiate gets through, and counts.
+        await erin.CloseHubAsync();
+        ClientWebSocket? socket = null;
+        await Eventually.HoldsAsync(async () =>
+        {
+            socket?.Dispose();
+            socket = await OpenWebSocketAsync(_limited2, "/hubs/chat", erin.AccessToken);
+            return socket.HttpStatusCode == HttpStatusCode.SwitchingProtocols;
+        }, ChatClient.Soon, "a WebSocket of erin's gets through once she has room");
+        using (socket)
+        {
+            await HandshakeAsync(socket!);
+            await UntilNegotiateIsRefusedAsync(http1, "the WebSocket counts against erin's allowance");
+        }
     }
 
     [Fact]
@@ -249,6 +304,66 @@ public sealed class When_limits_are_reached(ClusterFixture cluster) : IAsyncLife
         Assert.Equal(3000 - Messages, outcomes.Count(o => o == "limited"));
         Assert.All(latencies, l => Assert.True(l < TimeSpan.FromSeconds(5), $"carol's message took {l} to reach dave"));
         Assert.Equal(HubConnectionState.Connected, mallory.Hub.State);
+    }
+
+    /// <summary>Waits until the cap refuses a negotiate: presence counts a connection soon after it is made.</summary>
+    private static async Task UntilNegotiateIsRefusedAsync(HttpClient http, string what) =>
+        await Eventually.HoldsAsync(async () =>
+        {
+            using var negotiate = await http.PostAsync("/hubs/chat/negotiate?negotiateVersion=1", null);
+            return negotiate.StatusCode == HttpStatusCode.TooManyRequests;
+        }, ChatClient.Soon, what);
+
+    /// <summary>
+    /// Moves a client's hub connection to <paramref name="edge"/>. The connection it closes counts against the cap
+    /// until its edge has let presence know, so a refusal in that moment is tried again.
+    /// </summary>
+    private static async Task MoveHubAsync(ChatClient client, Uri edge) =>
+        await Eventually.HoldsAsync(async () =>
+        {
+            try
+            {
+                await client.OpenHubAsync(edge);
+                return true;
+            }
+            catch (WebSocketException ex) when (ex.Message.Contains("'429'", StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }, ChatClient.Soon, $"{client.UserName} connects to {edge}");
+
+    /// <summary>
+    /// Opens a WebSocket to the hub without negotiating, token in the query as browsers send it. A refused handshake
+    /// does not throw: the socket keeps the answer's status and headers.
+    /// </summary>
+    private static async Task<ClientWebSocket> OpenWebSocketAsync(Uri edge, string path, string token)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.CollectHttpResponseDetails = true;
+        var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+        var url = new Uri($"ws://{edge.Authority}{path}{separator}access_token={Uri.EscapeDataString(token)}");
+        using var timeout = new CancellationTokenSource(ChatClient.Timeout);
+        try
+        {
+            await socket.ConnectAsync(url, timeout.Token);
+        }
+        catch (WebSocketException) when (socket.HttpStatusCode != 0)
+        {
+            // Refused: what the server answered is the socket's status and headers, which the caller checks.
+        }
+
+        return socket;
+    }
+
+    /// <summary>SignalR's JSON handshake over a raw socket; an empty answer means the hub accepted it.</summary>
+    private static async Task HandshakeAsync(ClientWebSocket socket)
+    {
+        using var timeout = new CancellationTokenSource(ChatClient.Timeout);
+        await socket.SendAsync(Encoding.UTF8.GetBytes(Handshake), WebSocketMessageType.Text, endOfMessage: true,
+            timeout.Token);
+        var buffer = new byte[1024];
+        var received = await socket.ReceiveAsync(buffer, timeout.Token);
+        Assert.Equal(HandshakeAccepted, Encoding.UTF8.GetString(buffer, 0, received.Count));
     }
 
     private static HttpClient Http(Uri edge, string token)

@@ -85,17 +85,31 @@ public static class AuthServiceExtensions
     }
 
     // The validated identity holds every claim and the parsed token; the edge reads only the subject and the name,
-    // and an idle connection should not carry more than those.
+    // and an idle connection should not carry more than those. A failure here is a 401; an exception would be a 500.
     private static Task KeepSlimPrincipal(TokenValidatedContext context)
     {
-        context.Principal = SlimPrincipal.From(context.Principal!, context.Scheme.Name);
+        if (SlimPrincipal.From(context.Principal!, context.Scheme.Name) is { } principal)
+        {
+            context.Principal = principal;
+        }
+        else
+        {
+            context.Fail("The token's subject is not a user id.");
+        }
+
         return Task.CompletedTask;
     }
 
     private static async Task MapExternalUserAsync(TokenValidatedContext context)
     {
         var users = context.HttpContext.RequestServices.GetRequiredService<ExternalUsers>();
-        var (userId, userName) = await users.FindOrCreateAsync(context.Principal!, context.HttpContext.RequestAborted);
-        context.Principal = SlimPrincipal.For(userId, userName, context.Scheme.Name);
+        if (await users.FindOrCreateAsync(context.Principal!, context.HttpContext.RequestAborted) is { } user)
+        {
+            context.Principal = SlimPrincipal.For(user.UserId, user.UserName, context.Scheme.Name);
+        }
+        else
+        {
+            context.Fail($"The token's subject is missing or longer than {ExternalUsers.MaxSubjectLength} characters.");
+        }
     }
 }

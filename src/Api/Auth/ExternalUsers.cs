@@ -6,7 +6,6 @@ using EventChat.Infrastructure.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace EventChat.Api.Auth;
 
@@ -17,13 +16,24 @@ namespace EventChat.Api.Auth;
 public sealed partial class ExternalUsers(
     IServiceScopeFactory scopes, AuthOptions options, TimeProvider clock, ILogger<ExternalUsers> logger) : IDisposable
 {
+    /// <summary>
+    /// OpenID Connect's bound on a subject. A few thousand characters more can be too big for the index that finds
+    /// users by it, and the user could not be stored.
+    /// </summary>
+    public const int MaxSubjectLength = 255;
+
     private readonly MemoryCache _known = new(new MemoryCacheOptions { SizeLimit = 100_000 });
 
-    public async Task<(Guid UserId, string UserName)> FindOrCreateAsync(
+    /// <summary>The local user of the token's identity, or null if the token names no usable subject.</summary>
+    public async Task<(Guid UserId, string UserName)?> FindOrCreateAsync(
         ClaimsPrincipal external, CancellationToken cancellationToken)
     {
-        var subject = external.FindFirst(JwtRegisteredClaimNames.Sub)
-            ?? throw new SecurityTokenException("The token has no subject.");
+        if (external.FindFirst(JwtRegisteredClaimNames.Sub) is not { } subject
+            || string.IsNullOrWhiteSpace(subject.Value) || subject.Value.Length > MaxSubjectLength)
+        {
+            return null;
+        }
+
         var issuer = external.FindFirst(JwtRegisteredClaimNames.Iss)?.Value ?? subject.Issuer;
         var key = (issuer, subject.Value);
         if (_known.TryGetValue(key, out (Guid, string) known))

@@ -11,14 +11,19 @@ namespace EventChat.Api.Auth;
 /// </summary>
 public static class SlimPrincipal
 {
-    public static ClaimsPrincipal From(ClaimsPrincipal validated, string authenticationType)
+    /// <summary>
+    /// The principal of a validated token of EventChat's own, or null if its subject is not a user id. Everything
+    /// downstream reads the subject as one, so such a token must not authenticate; the id is written in one form,
+    /// the one <c>Clients.User</c> is called with.
+    /// </summary>
+    public static ClaimsPrincipal? From(ClaimsPrincipal validated, string authenticationType)
     {
-        var claims = new List<Claim>(2);
-        if (validated.FindFirst(JwtRegisteredClaimNames.Sub) is { } subject)
+        if (!Guid.TryParse(validated.FindFirstValue(JwtRegisteredClaimNames.Sub), out var userId))
         {
-            claims.Add(new Claim(JwtRegisteredClaimNames.Sub, subject.Value));
+            return null;
         }
 
+        var claims = new List<Claim>(2) { Subject(userId) };
         if (validated.FindFirst(JwtRegisteredClaimNames.Name) is { } name)
         {
             claims.Add(new Claim(JwtRegisteredClaimNames.Name, name.Value));
@@ -31,10 +36,12 @@ public static class SlimPrincipal
     public static ClaimsPrincipal For(Guid userId, string userName, string authenticationType) =>
         Create(
             [
-                new Claim(JwtRegisteredClaimNames.Sub, userId.ToString("D")),
+                Subject(userId),
                 new Claim(JwtRegisteredClaimNames.Name, userName),
             ],
             authenticationType);
+
+    private static Claim Subject(Guid userId) => new(JwtRegisteredClaimNames.Sub, userId.ToString("D"));
 
     private static ClaimsPrincipal Create(List<Claim> claims, string authenticationType) =>
         new(new ClaimsIdentity(claims, authenticationType, JwtRegisteredClaimNames.Name, ClaimTypes.Role));

@@ -41,7 +41,10 @@ public sealed partial class Moderator(
     /// <see cref="MessageChangeRequested"/>, and publishes the verdicts.</summary>
     public async Task ModerateAsync(IReadOnlyList<object> items, CancellationToken cancellationToken)
     {
-        var linkSenders = items.OfType<MessageSent>().Where(m => HasLink(m.Text)).Select(m => m.SenderId).ToList();
+        var linkSenders = items.OfType<MessageSent>()
+            .Where(m => LinkDetector.HasLink(m.Text))
+            .Select(m => m.SenderId)
+            .ToList();
         if (linkSenders.Count > 0)
         {
             await accountAges.LoadAsync(db, linkSenders, cancellationToken);
@@ -141,7 +144,7 @@ public sealed partial class Moderator(
             return reason;
         }
 
-        if (HasLink(message.Text) && IsNewAccount(message))
+        if (LinkDetector.HasLink(message.Text) && IsNewAccount(message))
         {
             var links = await counter.CountAsync($"new-account-links:{message.SenderId:N}",
                 message.MessageId.ToString("N"), message.SentAt, options.NewAccountLinkWindow, cancellationToken);
@@ -204,11 +207,6 @@ public sealed partial class Moderator(
     private bool IsNewAccount(MessageSent message) =>
         accountAges.CreatedAt(message.SenderId) is not DateTimeOffset created
         || message.SentAt - created < options.NewAccountAge;
-
-    private static bool HasLink(string text) =>
-        text.Contains("http://", StringComparison.OrdinalIgnoreCase)
-        || text.Contains("https://", StringComparison.OrdinalIgnoreCase)
-        || text.Contains("www.", StringComparison.OrdinalIgnoreCase);
 
     private sealed record Verdict(Guid RoomId, Guid UserId, object Message);
 

@@ -65,6 +65,33 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public ManagedProcess Process(string name) => _processes[name];
 
+    /// <summary>
+    /// An access token signed with the edges' key, as they sign their own, but for any subject (none if null): one
+    /// that no edge would issue, yet whose signature every edge accepts.
+    /// </summary>
+    public string SignAccessToken(string? subject, string userName)
+    {
+        var key = Convert.FromBase64String(_signingKey);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var payload = new Dictionary<string, object>
+        {
+            ["iss"] = "eventchat",
+            ["aud"] = "eventchat",
+            ["name"] = userName,
+            ["iat"] = now,
+            ["nbf"] = now,
+            ["exp"] = now + 300,
+        };
+        if (subject is not null)
+        {
+            payload["sub"] = subject;
+        }
+
+        var keyId = Jwt.Base64Url(SHA256.HashData(key)[..12]);
+        return Jwt.Create(new { alg = "HS256", typ = "JWT", kid = keyId }, payload,
+            data => HMACSHA256.HashData(key, data));
+    }
+
     /// <summary>Runs SQL straight against this run's database, as an operator (or time) would change it.</summary>
     public async Task<int> ExecuteSqlAsync(string sql, params (string Name, object Value)[] parameters)
     {

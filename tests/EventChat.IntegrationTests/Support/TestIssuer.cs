@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace EventChat.IntegrationTests.Support;
@@ -28,30 +27,30 @@ public sealed class TestIssuer : IAsyncDisposable
     public string Authority { get; }
 
     /// <summary>
-    /// A signed token for <paramref name="subject"/>. By default it is valid for this issuer's key for five
-    /// minutes; another key or a time in the past makes it one a relying party must refuse.
+    /// A signed token for <paramref name="subject"/> (none if null). By default it is valid for this issuer's key
+    /// for five minutes; another key or a time in the past makes it one a relying party must refuse.
     /// </summary>
     public string Token(
-        string subject, string userName, string audience, DateTimeOffset? expires = null, RSA? signWith = null)
+        string? subject, string userName, string audience, DateTimeOffset? expires = null, RSA? signWith = null)
     {
         var now = DateTimeOffset.UtcNow;
         var exp = expires ?? now.AddMinutes(5);
-        var header = new { alg = "RS256", typ = "JWT", kid = _keyId };
         var payload = new Dictionary<string, object>
         {
             ["iss"] = Authority,
-            ["sub"] = subject,
             ["aud"] = audience,
             ["preferred_username"] = userName,
             ["iat"] = Math.Min(now.ToUnixTimeSeconds(), exp.ToUnixTimeSeconds() - 60),
             ["nbf"] = Math.Min(now.ToUnixTimeSeconds(), exp.ToUnixTimeSeconds() - 60),
             ["exp"] = exp.ToUnixTimeSeconds(),
         };
-        var signed = $"{Base64Url(JsonSerializer.SerializeToUtf8Bytes(header))}." +
-            Base64Url(JsonSerializer.SerializeToUtf8Bytes(payload));
-        var signature = (signWith ?? _key).SignData(
-            Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        return $"{signed}.{Base64Url(signature)}";
+        if (subject is not null)
+        {
+            payload["sub"] = subject;
+        }
+
+        return Jwt.Create(new { alg = "RS256", typ = "JWT", kid = _keyId }, payload,
+            data => (signWith ?? _key).SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
 
     public async ValueTask DisposeAsync()
@@ -106,11 +105,8 @@ public sealed class TestIssuer : IAsyncDisposable
             use = "sig",
             alg = "RS256",
             kid = _keyId,
-            n = Base64Url(parameters.Modulus!),
-            e = Base64Url(parameters.Exponent!),
+            n = Jwt.Base64Url(parameters.Modulus!),
+            e = Jwt.Base64Url(parameters.Exponent!),
         };
     }
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

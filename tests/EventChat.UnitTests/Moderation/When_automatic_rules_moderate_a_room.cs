@@ -71,6 +71,22 @@ public sealed class When_automatic_rules_moderate_a_room : IAsyncLifetime
         Assert.Equal([null, "New accounts may send at most 1", null, null, null], verdicts);
     }
 
+    [Theory]
+    [InlineData("see http\u200B://g.example")]
+    [InlineData("see \uFF48\uFF54\uFF54\uFF50\uFF53://h.example")]
+    [InlineData("see https:/\u2060/i.example")]
+    public async Task Should_count_a_link_from_a_new_account_however_it_is_dressed(string disguised)
+    {
+        var room = await _moderation.Database.SeedRoomAsync();
+        var fresh = await AddMemberAsync(room, ModerationHarness.SentAt - TimeSpan.FromHours(1));
+
+        var verdicts = await DecideAsync(
+            ModerationHarness.Sent(room, fresh, disguised),
+            ModerationHarness.Sent(room, fresh, disguised.Replace("see", "and", StringComparison.Ordinal)));
+
+        Assert.Equal([null, "New accounts may send at most 1"], verdicts);
+    }
+
     [Fact]
     public async Task Should_mute_a_member_whose_strikes_reach_the_limit_and_log_it()
     {
