@@ -25,10 +25,10 @@ public sealed class When_a_client_leaves_while_the_edge_works_for_it(ClusterFixt
             "the user is offline once their only connection closed");
 
         // Every connect handler that is still running when its client goes is cancelled at a different point.
+        var url = ChatClient.HubSocketUrl(cluster.Edge1, user.AccessToken);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             using var socket = new ClientWebSocket();
-            var url = HubUrl(user.AccessToken);
             await socket.ConnectAsync(url, CancellationToken.None);
             await socket.SendAsync(Encoding.UTF8.GetBytes("{\"protocol\":\"json\",\"version\":1}\u001e"),
                 WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
@@ -47,7 +47,7 @@ public sealed class When_a_client_leaves_while_the_edge_works_for_it(ClusterFixt
     {
         await using var pair = await ChatPair.OpenAsync(cluster.Edge1, cluster.Edge1);
         var (alice, bob, room) = pair;
-        var url = HubUrl(alice.AccessToken);
+        var url = ChatClient.HubSocketUrl(cluster.Edge1, alice.AccessToken);
         var logs = LogLines.MarkNow(cluster.LogDirectory);
 
         // Each client is gone while its send is being published.
@@ -71,13 +71,6 @@ public sealed class When_a_client_leaves_while_the_edge_works_for_it(ClusterFixt
         Assert.Equal(stored.Count, bob.Posted(room).Count);
         Assert.Empty(logs.ErrorsSince());
     }
-
-    private Uri HubUrl(string accessToken) => new UriBuilder(cluster.Edge1)
-    {
-        Scheme = "ws",
-        Path = "/hubs/chat",
-        Query = $"access_token={Uri.EscapeDataString(accessToken)}",
-    }.Uri;
 
     private static async Task<bool> OnlineAsync(ChatClient observer, ChatClient user) =>
         (await observer.PresenceOfAsync(user.UserId)).GetProperty("online").GetBoolean();

@@ -252,12 +252,7 @@ public sealed class When_hostile_input_arrives(ClusterFixture cluster, ITestOutp
     /// <summary>Malformed frames on raw WebSockets: the edge may close such a connection, but must answer or close it.</summary>
     private async Task SendRawFramesAsync(ChatClient mallory, HostileInput input, List<string> failures)
     {
-        var url = new UriBuilder(cluster.Edge1)
-        {
-            Scheme = "ws",
-            Path = "/hubs/chat",
-            Query = $"access_token={Uri.EscapeDataString(mallory.AccessToken)}",
-        }.Uri;
+        var url = ChatClient.HubSocketUrl(cluster.Edge1, mallory.AccessToken);
         var frames = Enumerable.Range(0, RawFrames).Select(i => (i, input.Frame())).ToList();
         await Parallel.ForEachAsync(frames, new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (item, _) =>
         {

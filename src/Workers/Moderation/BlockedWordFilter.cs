@@ -21,14 +21,16 @@ public sealed class BlockedWordFilter
             .ToHashSet(StringComparer.Ordinal);
     }
 
-    public bool ContainsBlockedWord(string text)
+    public bool ContainsBlockedWord(string text) => _blocked.Count > 0 && ContainsBlockedWordFolded(Fold(text));
+
+    /// <summary>The same test on text already passed through <see cref="Fold"/>.</summary>
+    public bool ContainsBlockedWordFolded(string folded)
     {
         if (_blocked.Count == 0)
         {
             return false;
         }
 
-        var folded = Fold(text);
         var start = -1;
         for (var i = 0; i <= folded.Length; i++)
         {
@@ -62,7 +64,7 @@ public sealed class BlockedWordFilter
             var category = Rune.GetUnicodeCategory(rune);
             if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark
                     or UnicodeCategory.EnclosingMark or UnicodeCategory.Format
-                || rune == Rune.ReplacementChar || IsNoncharacter(rune.Value))
+                || IsBroken(rune))
             {
                 continue;
             }
@@ -96,7 +98,7 @@ public sealed class BlockedWordFilter
             var kept = new StringBuilder(text.Length);
             foreach (var rune in text.EnumerateRunes())
             {
-                if (rune != Rune.ReplacementChar && !IsNoncharacter(rune.Value))
+                if (!IsBroken(rune))
                 {
                     kept.Append(rune.ToString());
                 }
@@ -106,6 +108,7 @@ public sealed class BlockedWordFilter
         }
     }
 
-    private static bool IsNoncharacter(int codePoint) =>
-        codePoint is >= 0xFDD0 and <= 0xFDEF || (codePoint & 0xFFFE) == 0xFFFE;
+    /// <summary>A noncharacter, or the replacement character an unpaired surrogate is read as.</summary>
+    private static bool IsBroken(Rune rune) =>
+        rune == Rune.ReplacementChar || rune.Value is >= 0xFDD0 and <= 0xFDEF || (rune.Value & 0xFFFE) == 0xFFFE;
 }

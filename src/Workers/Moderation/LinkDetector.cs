@@ -9,9 +9,11 @@ public static class LinkDetector
 {
     private static readonly string[] Markers = ["http://", "https://", "www."];
 
-    public static bool HasLink(string text)
+    public static bool HasLink(string text) => HasLinkFolded(BlockedWordFilter.Fold(text));
+
+    /// <summary>The same test on text already passed through <see cref="BlockedWordFilter.Fold"/>.</summary>
+    public static bool HasLinkFolded(string folded)
     {
-        var folded = BlockedWordFilter.Fold(text);
         foreach (var marker in Markers)
         {
             if (folded.Contains(marker, StringComparison.Ordinal))

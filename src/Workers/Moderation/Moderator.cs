@@ -37,13 +37,22 @@ public sealed partial class Moderator(
 
     private readonly List<(Guid RoomId, Guid UserId, long Window)> _strikesOut = [];
 
+    // Each message's text folded once per batch: the blocked words, the repeat and the link rule all read it.
+    private readonly Dictionary<MessageSent, string> _folded = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>Decides on each of <paramref name="items"/>, a <see cref="MessageSent"/> or a
     /// <see cref="MessageChangeRequested"/>, and publishes the verdicts.</summary>
     public async Task ModerateAsync(IReadOnlyList<object> items, CancellationToken cancellationToken)
     {
-        var linkSenders = items.OfType<MessageSent>()
-            .Where(m => LinkDetector.HasLink(m.Text))
-            .Select(m => m.SenderId)
+        _folded.Clear();
+        foreach (var message in items.OfType<MessageSent>())
+        {
+            _folded[message] = BlockedWordFilter.Fold(message.Text);
+        }
+
+        var linkSenders = _folded
+            .Where(m => LinkDetector.HasLinkFolded(m.Value))
+            .Select(m => m.Key.SenderId)
             .ToList();
         if (linkSenders.Count > 0)
         {
@@ -144,7 +153,7 @@ public sealed partial class Moderator(
             return reason;
         }
 
-        if (LinkDetector.HasLink(message.Text) && IsNewAccount(message))
+        if (LinkDetector.HasLinkFolded(_folded[message]) && IsNewAccount(message))
         {
             var links = await counter.CountAsync($"new-account-links:{message.SenderId:N}",
                 message.MessageId.ToString("N"), message.SentAt, options.NewAccountLinkWindow, cancellationToken);
@@ -168,7 +177,7 @@ public sealed partial class Moderator(
     /// <summary>The rules that need nothing but the message and this process's memory.</summary>
     private string? ContentRejection(MessageSent message)
     {
-        if (filter.ContainsBlockedWord(message.Text))
+        if (filter.ContainsBlockedWordFolded(_folded[message]))
         {
             return BlockedWordReason;
         }
@@ -178,7 +187,7 @@ public sealed partial class Moderator(
             return $"Too many mentions: at most {options.MentionLimit} people in one message.";
         }
 
-        var run = repeats.Count(message.SenderId, message.RoomId, message.MessageId, message.Text, message.SentAt,
+        var run = repeats.Count(message.SenderId, message.RoomId, message.MessageId, _folded[message], message.SentAt,
             options.RepeatWindow);
         return run > options.RepeatLimit
             ? $"The same message again: at most {options.RepeatLimit} times in a row within " +

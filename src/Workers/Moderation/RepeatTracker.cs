@@ -18,11 +18,13 @@ public sealed class RepeatTracker(TimeProvider clock)
 
     /// <summary>
     /// Counts <paramref name="messageId"/> (once, however often it is redelivered) in the user's run of
-    /// <paramref name="text"/> in the room, and returns the run's length.
+    /// <paramref name="foldedText"/> (the text as <see cref="BlockedWordFilter.Fold"/> gives it) in the room, and
+    /// returns the run's length.
     /// </summary>
-    public int Count(Guid userId, Guid roomId, Guid messageId, string text, DateTimeOffset sentAt, TimeSpan window)
+    public int Count(
+        Guid userId, Guid roomId, Guid messageId, string foldedText, DateTimeOffset sentAt, TimeSpan window)
     {
-        var hash = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(BlockedWordFilter.Fold(text).AsSpan()));
+        var hash = XxHash64.HashToUInt64(MemoryMarshal.AsBytes(foldedText.AsSpan()));
         var run = _runs.GetOrAdd((userId, roomId), _ => new Run());
         int count;
         lock (run)

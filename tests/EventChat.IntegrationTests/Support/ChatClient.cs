@@ -65,6 +65,14 @@ public sealed class ChatClient : IAsyncDisposable
 
     public ConcurrentQueue<PresenceChange> PresenceChanges { get; } = new();
 
+    /// <summary>The hub's WebSocket address on <paramref name="edge"/>, token in the query, for raw sockets that skip negotiate.</summary>
+    public static Uri HubSocketUrl(Uri edge, string accessToken) => new UriBuilder(edge)
+    {
+        Scheme = "ws",
+        Path = "/hubs/chat",
+        Query = $"access_token={Uri.EscapeDataString(accessToken)}",
+    }.Uri;
+
     /// <summary>Registers a new user on <paramref name="edge"/>, logs in, and opens a hub connection.</summary>
     public static async Task<ChatClient> ConnectAsync(Uri edge, string namePrefix, bool statefulReconnect = false)
     {
