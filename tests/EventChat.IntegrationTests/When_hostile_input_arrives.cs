@@ -43,7 +43,7 @@ public sealed class When_hostile_input_arrives(ClusterFixture cluster, ITestOutp
     [
         ("POST", "/api/auth/register"), ("POST", "/api/auth/login"), ("POST", "/api/auth/refresh"),
         ("POST", "/api/auth/logout"),
-        ("GET", "/api/users/?q={x}"), ("GET", "/api/users/presence?ids={x}"), ("PUT", "/api/me/presence"),
+        ("GET", "/api/users/?name={x}"), ("GET", "/api/users/presence?ids={x}"), ("PUT", "/api/me/presence"),
         ("POST", "/api/rooms/"), ("GET", "/api/rooms/"), ("GET", "/api/rooms/search?q={x}"),
         ("GET", "/api/rooms/{x}"), ("PATCH", "/api/rooms/{x}"), ("POST", "/api/rooms/{x}/join"),
         ("POST", "/api/rooms/{x}/leave"), ("PUT", "/api/rooms/{x}/mute"), ("GET", "/api/rooms/{x}/members"),

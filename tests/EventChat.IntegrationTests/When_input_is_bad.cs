@@ -94,6 +94,21 @@ public sealed class When_input_is_bad(ClusterFixture cluster)
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync($"/api/rooms/{Guid.NewGuid()}/messages")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("/api/users?name=%00")]
+    [InlineData("/api/users?name=bob%00")]
+    [InlineData("/api/users?name=%1B%5B2J")]
+    [InlineData("/api/rooms/search?q=%00")]
+    [InlineData("/api/rooms/search?q=lounge%00")]
+    public async Task Should_refuse_a_lookup_holding_a_control_character_with_400(string path)
+    {
+        await using var alice = await ChatClient.ConnectAsync(cluster.Edge1, "alice");
+
+        await alice.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, path);
+        var found = await alice.GetAsync($"/api/users?name={alice.UserName}");
+        Assert.Equal(alice.UserId, found.GetProperty("userId").GetGuid());
+    }
+
     [Fact]
     public async Task Should_refuse_a_validly_signed_token_whose_subject_is_not_a_user_id()
     {

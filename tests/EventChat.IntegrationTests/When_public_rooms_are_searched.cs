@@ -25,6 +25,8 @@ public sealed class When_public_rooms_are_searched(ClusterFixture cluster)
 
         await bob.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, "/api/rooms/search?q=");
         await bob.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, $"/api/rooms/search?q={new string('q', 101)}");
+        await bob.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, "/api/rooms/search?q=%00");
+        await bob.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, $"/api/rooms/search?q={tag}%1B");
         await bob.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, $"/api/rooms/search?q={tag}&limit=0");
         await bob.ExpectAsync(HttpStatusCode.BadRequest, HttpMethod.Get, $"/api/rooms/search?q={tag}&limit=51");
     }

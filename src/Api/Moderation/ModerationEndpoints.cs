@@ -1,4 +1,5 @@
 using EventChat.Api.Auth;
+using EventChat.Api.Chat;
 using EventChat.Api.Rooms;
 using EventChat.Infrastructure.Data;
 using EventChat.Infrastructure.Data.Entities;
@@ -262,7 +263,8 @@ public static class ModerationEndpoints
             : null;
 
     private static string? CheckReason(string? reason) =>
-        reason is not null && (reason.Length > MessageReports.MaxReasonLength || reason.Any(char.IsControl))
+        reason is not null && (reason.Length > MessageReports.MaxReasonLength || reason.Any(char.IsControl)
+            || MessageRules.HasUnpairedSurrogate(reason))
             ? $"reason must be at most {MessageReports.MaxReasonLength} printable characters."
             : null;
 }

@@ -26,9 +26,9 @@ public static class PresenceEndpoints
     /// <summary>The user with exactly this name, ignoring case as registration does.</summary>
     private static async Task<IResult> FindAsync(string? name, ChatDbContext db, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxUserNameLength)
+        if (string.IsNullOrWhiteSpace(name) || name.Length > MaxUserNameLength || !AuthEndpoints.IsValidUserName(name))
         {
-            return BadRequest($"name must be a user name of 1 to {MaxUserNameLength} characters.");
+            return BadRequest("name must be a user name: 3 to 32 letters, digits, '_', '.' or '-'.");
         }
 
         var normalized = name.ToLowerInvariant();
