@@ -15,12 +15,13 @@
 # stands for `:`). Values already set in the environment win, so a developer can point the
 # code elsewhere without editing this file.
 eventchat_export_env() {
-  export ConnectionStrings__Postgres="${ConnectionStrings__Postgres:-Host=127.0.0.1;Port=5432;Username=eventchat;Password=eventchat;Database=eventchat}"
+  # TLS is off: Debian's PostgreSQL offers it, and on loopback it costs both sides CPU and protects nothing.
+  export ConnectionStrings__Postgres="${ConnectionStrings__Postgres:-Host=127.0.0.1;Port=5432;Username=eventchat;Password=eventchat;Database=eventchat;SSL Mode=Disable}"
   export ConnectionStrings__RabbitMq="${ConnectionStrings__RabbitMq:-amqp://eventchat:eventchat@127.0.0.1:5672/eventchat}"
   export ConnectionStrings__Redis="${ConnectionStrings__Redis:-127.0.0.1:6379}"
   # Tests only: they create a throw-away vhost / database per run through these admin entry points.
   export EVENTCHAT_RABBITMQ_MANAGEMENT="${EVENTCHAT_RABBITMQ_MANAGEMENT:-http://eventchat:eventchat@127.0.0.1:15672}"
-  export EVENTCHAT_POSTGRES_ADMIN="${EVENTCHAT_POSTGRES_ADMIN:-Host=127.0.0.1;Port=5432;Username=eventchat;Password=eventchat;Database=postgres}"
+  export EVENTCHAT_POSTGRES_ADMIN="${EVENTCHAT_POSTGRES_ADMIN:-Host=127.0.0.1;Port=5432;Username=eventchat;Password=eventchat;Database=postgres;SSL Mode=Disable}"
   # Our broker runs under its own node name (see RABBIT_NODE below); exporting it lets a
   # plain `rabbitmqctl list_queues -p eventchat` in the same shell reach it.
   export RABBITMQ_NODENAME=eventchat@localhost

@@ -49,6 +49,11 @@ public static class WorkerRoles
                 (scope, items, ct) => scope.GetRequiredService<MessageStore>().ApplyAsync(items, ct));
         }
 
+        if (roles.HasFlag(WorkerRole.Notifications))
+        {
+            services.AddSingleton<RoomKinds>();
+        }
+
         if (roles.HasFlag(WorkerRole.Retention))
         {
             var retention = new RetentionOptions();

@@ -44,7 +44,10 @@ public static class EdgeServiceExtensions
         if (redis.UseRedis)
         {
             signalR.AddStackExchangeRedis(redis.ConnectionString!, o =>
-                o.Configuration.ChannelPrefix = RedisChannel.Literal($"{redis.Prefix}:signalr"));
+            {
+                o.Configuration.ChannelPrefix = RedisChannel.Literal($"{redis.Prefix}:signalr");
+                o.Configuration.SocketManager = SocketManager.ThreadPool; // as for the hot-state connection
+            });
             services.AddSingleton<IRecentEvents, RedisRecentEvents>();
         }
         else

@@ -21,11 +21,22 @@ public sealed class DatabaseOptions
     public string PooledPostgresConnectionString()
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnectionString);
-        if (!builder.ContainsKey("Maximum Pool Size"))
+        if (!NamesPoolSize(PostgresConnectionString!))
         {
             builder.MaxPoolSize = MaxPoolSize;
         }
 
         return builder.ConnectionString;
+    }
+
+    // Npgsql's own builder answers ContainsKey for every keyword it knows, set or not, so the keys actually written
+    // are read with the plain builder, whose spelling of the keyword may be any of Npgsql's synonyms.
+    private static bool NamesPoolSize(string connectionString)
+    {
+        var written = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        return written.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", string.Empty, StringComparison.Ordinal))
+            .Any(key => key.Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
+                || key.Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -18,6 +18,7 @@ namespace EventChat.Workers.Notifications;
 /// </summary>
 public sealed partial class NotificationConsumer(
     ChatDbContext db,
+    RoomKinds roomKinds,
     IPresenceStore presence,
     OutboxSignal outboxSignal,
     TimeProvider clock,
@@ -89,10 +90,7 @@ public sealed partial class NotificationConsumer(
     /// </summary>
     private async Task<List<Recipient>> FindRecipientsAsync(RoomEvent posted, CancellationToken cancellationToken)
     {
-        var kind = await db.Rooms.AsNoTracking()
-            .Where(r => r.Id == posted.RoomId)
-            .Select(r => (RoomKind?)r.Kind)
-            .SingleOrDefaultAsync(cancellationToken);
+        var kind = await roomKinds.KindAsync(db, posted.RoomId, cancellationToken);
         if (kind is null)
         {
             return [];

@@ -44,6 +44,7 @@ public sealed class NotificationHarness
             .AddLogging()
             .AddDbContext<ChatDbContext>(database.Configure)
             .AddSingleton<OutboxSignal>()
+            .AddSingleton<RoomKinds>()
             .AddSingleton(TimeProvider.System)
             .AddSingleton<IPresenceStore, InMemoryPresenceStore>()
             .AddMassTransitTestHarness(x => x.AddConsumer<NotificationConsumer, NotificationConsumerDefinition>())
