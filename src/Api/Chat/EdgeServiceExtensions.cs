@@ -44,10 +44,7 @@ public static class EdgeServiceExtensions
         if (redis.UseRedis)
         {
             signalR.AddStackExchangeRedis(redis.ConnectionString!, o =>
-            {
-                o.Configuration.ChannelPrefix = RedisChannel.Literal($"{redis.Prefix}:signalr");
-                o.Configuration.SocketManager = SocketManager.ThreadPool; // as for the hot-state connection
-            });
+                o.Configuration.ChannelPrefix = RedisChannel.Literal($"{redis.Prefix}:signalr"));
             services.AddSingleton<IRecentEvents, RedisRecentEvents>();
         }
         else

@@ -46,9 +46,6 @@ public static class RedisServiceExtensions
     {
         var configuration = ConfigurationOptions.Parse(connectionString);
         configuration.AbortOnConnectFail = false;
-        // The client's default is its own pool of dedicated reader threads; on a small machine waking them costs
-        // more CPU than the work they do, so socket reads run on the .NET thread pool instead.
-        configuration.SocketManager = SocketManager.ThreadPool;
         try
         {
             return ConnectionMultiplexer.Connect(configuration);
