@@ -6,6 +6,8 @@ public sealed class InMemoryRateLimitStore(TimeProvider clock) : IRateLimitStore
     private readonly Dictionary<string, (TokenBucket Bucket, long ForgetAtMs)> _buckets = new(StringComparer.Ordinal);
     private long _nextSweepMs;
 
+    public bool IsConnected => true;
+
     public Task<RateDecision> TakeAsync(string key, RateRule rule, CancellationToken cancellationToken)
     {
         var nowMs = clock.GetUtcNow().ToUnixTimeMilliseconds();

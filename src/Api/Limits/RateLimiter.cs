@@ -13,6 +13,12 @@ public sealed partial class RateLimiter(IRateLimitStore store, LimitsOptions opt
     /// <summary>A store that does not answer within this is treated as unreachable, so a request never hangs on it.</summary>
     public static readonly TimeSpan StoreTimeout = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a store that is still connected may take in all. On a busy machine an answer can come late without
+    /// the store being gone, and a login refused for that would be an outage the store never had.
+    /// </summary>
+    public static readonly TimeSpan BusyStoreTimeout = TimeSpan.FromSeconds(5);
+
     private long _nextOutageLogTicks;
 
     public RateLimit Messages { get; } = new("messages", "messages", options.Messages, FailOpen: true);
@@ -39,8 +45,8 @@ public sealed partial class RateLimiter(IRateLimitStore store, LimitsOptions opt
         RateDecision decision;
         try
         {
-            decision = await store.TakeAsync($"{limit.Name}:{subject}", limit.Rule, cancellationToken)
-                .WaitAsync(StoreTimeout, cancellationToken);
+            decision = await WaitForStoreAsync(
+                store.TakeAsync($"{limit.Name}:{subject}", limit.Rule, cancellationToken), cancellationToken);
         }
         catch (Exception ex) when (limit.FailOpen && IsOutage(ex))
         {
@@ -52,6 +58,18 @@ public sealed partial class RateLimiter(IRateLimitStore store, LimitsOptions opt
         {
             Log.Limited(logger, limit.Name, decision.RetryAfter.TotalMilliseconds);
             throw new RateLimitedException(limit.What, decision.RetryAfter);
+        }
+    }
+
+    private async Task<RateDecision> WaitForStoreAsync(Task<RateDecision> answer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await answer.WaitAsync(StoreTimeout, cancellationToken);
+        }
+        catch (TimeoutException) when (store.IsConnected)
+        {
+            return await answer.WaitAsync(BusyStoreTimeout - StoreTimeout, cancellationToken);
         }
     }
 

@@ -27,6 +27,8 @@ public sealed class RedisRateLimitStore(IConnectionMultiplexer redis, RedisOptio
         return 0
         """;
 
+    public bool IsConnected => redis.IsConnected;
+
     public async Task<RateDecision> TakeAsync(string key, RateRule rule, CancellationToken cancellationToken)
     {
         var waitMs = (long)await redis.GetDatabase().ScriptEvaluateAsync(

@@ -19,7 +19,6 @@ public sealed class When_the_pool_size_is_chosen
 
     [Theory]
     [InlineData("Maximum Pool Size=7")]
-    [InlineData("Max Pool Size=7")]
     [InlineData("maxpoolsize=7")]
     public void Should_keep_the_size_the_connection_string_names_in_any_spelling(string setting)
     {

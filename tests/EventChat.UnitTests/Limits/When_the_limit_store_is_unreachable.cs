@@ -39,6 +39,30 @@ public sealed class When_the_limit_store_is_unreachable
     }
 
     [Fact]
+    public async Task Should_wait_longer_for_a_store_that_is_connected_but_slow_to_answer()
+    {
+        var slow = new SlowStore(RateLimiter.StoreTimeout + TimeSpan.FromMilliseconds(700));
+        var limiter = new RateLimiter(slow, new LimitsOptions(), NullLogger<RateLimiter>.Instance);
+
+        await limiter.EnsureAsync(limiter.LoginsPerAccount, "alice", CancellationToken.None);
+
+        Assert.Equal(1, slow.Answered);
+    }
+
+    [Fact]
+    public async Task Should_give_up_on_a_disconnected_store_at_the_short_timeout()
+    {
+        var limiter = new RateLimiter(new SilentStore { IsConnected = false }, new LimitsOptions(),
+            NullLogger<RateLimiter>.Instance);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+
+        await Assert.ThrowsAsync<TimeoutException>(
+            () => limiter.EnsureAsync(limiter.LoginsPerAccount, "alice", CancellationToken.None));
+
+        Assert.True(watch.Elapsed < RateLimiter.BusyStoreTimeout, $"gave up after {watch.Elapsed}");
+    }
+
+    [Fact]
     public async Task Should_refuse_over_the_limit_with_the_wait_in_whole_seconds()
     {
         var limiter = new RateLimiter(
@@ -57,15 +81,33 @@ public sealed class When_the_limit_store_is_unreachable
 
     private sealed class UnreachableStore : IRateLimitStore
     {
+        public bool IsConnected => false;
+
         public Task<RateDecision> TakeAsync(string key, RateRule rule, CancellationToken cancellationToken) =>
             throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "No connection is available");
     }
 
     private sealed class SilentStore : IRateLimitStore
     {
+        public bool IsConnected { get; init; } = true;
+
         public async Task<RateDecision> TakeAsync(string key, RateRule rule, CancellationToken cancellationToken)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
+            return RateDecision.Allow;
+        }
+    }
+
+    private sealed class SlowStore(TimeSpan delay) : IRateLimitStore
+    {
+        public int Answered { get; private set; }
+
+        public bool IsConnected => true;
+
+        public async Task<RateDecision> TakeAsync(string key, RateRule rule, CancellationToken cancellationToken)
+        {
+            await Task.Delay(delay, cancellationToken);
+            Answered++;
             return RateDecision.Allow;
         }
     }
