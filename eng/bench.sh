@@ -25,8 +25,8 @@
 set -euo pipefail
 
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-# shellcheck source=eng/lib.sh
-source "$REPO_ROOT/eng/lib.sh"
+# shellcheck source=eng/load-lib.sh
+source "$REPO_ROOT/eng/load-lib.sh"
 CLUSTER="$REPO_ROOT/eng/cluster.sh"
 LT_PROJECT="$REPO_ROOT/tools/EventChat.LoadTest"
 LT="$LT_PROJECT/bin/Release/net10.0/EventChat.LoadTest"
@@ -87,9 +87,6 @@ IDLE_WAIT=${BENCH_IDLE_WAIT:-$d_idle_wait}
 # Registration hashes passwords on purpose (~0.2 s of edge CPU each here): connections share accounts as
 # devices of one user, so setting up 1,000 connections takes seconds, not minutes.
 CHAT_CPA=${BENCH_CONNECTIONS_PER_ACCOUNT:-10}
-LIMITS_ENV="Limits__Messages__Permits=100000000 Limits__Joins__Permits=1000000 Limits__RoomCreations__Permits=1000000 \
-Limits__LoginsPerAccount__Permits=1000000 Limits__LoginsPerAddress__Permits=100000000 \
-Limits__RegistrationsPerAddress__Permits=100000000 Limits__ConnectionsPerUser=1000000"
 IDLE_CPA=${BENCH_IDLE_CONNECTIONS_PER_ACCOUNT:-100}
 # One process may hold at most 20,000 open files here: each edge and each tool process stays below this
 # many sockets. Larger connection counts are split over several tool processes.
@@ -211,11 +208,6 @@ cleanup() {
 
 # ---------------------------------------------------------------- set-up
 
-# Every pid holding a listening socket on a local port (nginx's master and its workers share one).
-listener_pids() {
-  { ss -Hltnp "sport = :$1" 2>/dev/null || true; } | { grep -o 'pid=[0-9]*' || true; } | cut -d= -f2 | sort -u
-}
-
 # The ports must be free, or be held by this checkout's own cluster (its pid files name the holders).
 check_ports() {
   local port pids ours=no name found k cluster_ports=(8080)
@@ -269,20 +261,12 @@ check_kernel_limits() {
 }
 
 cluster_up() {
-  # Moderation reads this where it runs (the moderation worker); every process inherits it.
-  export Moderation__FloodLimit=1000000
-  # The load tool logs in once and never refreshes its token, and an edge closes a hub connection when its access
-  # token expires: the tokens must outlive the longest scenario, set-up and hold included.
-  export Auth__AccessTokenLifetime=$ACCESS_TOKEN_LIFETIME
-  # The edges' rate limits are for people; the load tool sends, joins, creates rooms, logs in and connects
-  # devices far faster, from a handful of addresses.
-  # shellcheck disable=SC2086 # one word per setting
-  export $LIMITS_ENV
+  export_load_limits "$ACCESS_TOKEN_LIFETIME"
   export EVENTCHAT_EDGES=$EDGE_COUNT
   EVENTCHAT_EDGE_ADDRESSES=$(IFS=, && printf '%s' "${EDGE_ADDRESSES[*]}")
   export EVENTCHAT_EDGE_ADDRESSES
   CLUSTER_STARTED=yes
-  log "eng/cluster.sh up ($EDGE_COUNT edges on $EVENTCHAT_EDGE_ADDRESSES; Moderation__FloodLimit=$Moderation__FloodLimit)"
+  log "eng/cluster.sh up ($EDGE_COUNT edges on $EVENTCHAT_EDGE_ADDRESSES; Moderation__FloodLimit=$FLOOD_LIMIT)"
   "$CLUSTER" up >"$RESULTS/cluster-up.log" 2>&1 || {
     tail -n 30 "$RESULTS/cluster-up.log" >&2
     die "eng/cluster.sh up failed (full log: $RESULTS/cluster-up.log)"
@@ -319,46 +303,6 @@ start_reference() {
 
 # ---------------------------------------------------------------- figures
 
-# A field of a run's JSON result (the last line of its stdout); flat values only, strings unquoted.
-field() {
-  local value
-  value=$(grep -o "\"$2\":[^,}]*" "$1" | head -n 1 | cut -d: -f2-) || true
-  value=${value#\"}
-  printf '%s\n' "${value%\"}"
-}
-
-# "median min max" of one field over every run of a group; booleans count as "trues/runs".
-stats() {
-  local group=$1 name=$2 file values=()
-  for file in "$RESULTS/$group"/run-*.json; do
-    values+=("$(field "$file" "$name")")
-  done
-  printf '%s\n' "${values[@]}" | awk '
-    $0 == "true" || $0 == "false" { bools++; if ($0 == "true") trues++; next }
-    $0 == "" || $0 == "null" { next }
-    { v[n++] = $0 + 0 }
-    END {
-      if (bools > 0) { printf "%d/%d true\n", trues, bools; exit }
-      if (n == 0) { print "n/a"; exit }
-      for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
-      m = n % 2 ? v[(n - 1) / 2] : (v[n / 2 - 1] + v[n / 2]) / 2
-      printf "%.6g %.6g %.6g\n", m, v[0], v[n - 1]
-    }'
-}
-
-median() { stats "$1" "$2" | awk '{ print $1 }'; }
-
-# A table cell: "median (min–max)", or the median alone when every run agreed.
-cell() {
-  stats "$1" "$2" | awk '
-    NF == 3 { if ($2 == $3) print fmt($1); else printf "%s (%s–%s)\n", fmt($1), fmt($2), fmt($3); next }
-    { print }
-    function fmt(x) {
-      if (x == int(x) || x >= 100 || x <= -100) return sprintf("%.0f", x)
-      return (x >= 10 || x <= -10) ? sprintf("%.1f", x) : sprintf("%.2f", x)
-    }'
-}
-
 exit_codes() {
   cat "$RESULTS/$1"/run-*.rc | tr '\n' ' ' | sed 's/ $//'
 }
@@ -391,38 +335,8 @@ run_tool() {
 }
 
 # Messages waiting in the pipeline's queues (error and dead-letter queues excluded: they never drain).
-queued_messages() {
-  curl -fsS --max-time 5 -u eventchat:eventchat \
-    'http://127.0.0.1:15672/api/queues/eventchat?columns=name,messages' |
-    grep -o '"messages":[0-9]*,"name":"[^"]*"' |
-    grep -v -e '_error"' -e '_skipped"' -e '"dead-letters"' |
-    awk -F'[:,]' '{ s += $2 } END { print s + 0 }'
-}
-
 # A run at overload leaves a backlog in RabbitMQ; the next run waits for it (bounded) so it measures
 # itself, and the report says when the wait ran out.
-await_idle() {
-  local label=$1 deadline=$((SECONDS + IDLE_WAIT)) queued zero=0 started=$SECONDS
-  while :; do
-    queued=$(queued_messages) || die "could not read queue depths from RabbitMQ's management API"
-    # The management API's counts lag by a few seconds: trust two empty readings in a row.
-    if ((queued == 0)); then
-      ((++zero >= 2)) && break
-    else
-      zero=0
-    fi
-    if ((SECONDS >= deadline && queued > 0)); then
-      log "after $label: $queued messages still queued after ${IDLE_WAIT}s; going on"
-      printf '%s: %s messages still queued after waiting %s s\n' "$label" "$queued" "$IDLE_WAIT" >>"$RESULTS/backlog.txt"
-      return 0
-    fi
-    sleep 3
-  done
-  if ((SECONDS - started > 10)); then
-    printf '%s: the queues took %s s to empty\n' "$label" "$((SECONDS - started))" >>"$RESULTS/backlog.txt"
-  fi
-}
-
 # Edge CPU during the measurement window, sampled once a second from /proc/<pid>/stat while the run's
 # latest progress line says "measure". Writes "ticks-edge1 ticks-edge2 epoch-ms" per sample.
 cpu_ticks() {
@@ -679,43 +593,7 @@ run_connections() {
 
 # ---------------------------------------------------------------- PostgreSQL slots
 
-psql_scalar() {
-  PGPASSWORD=eventchat psql -h 127.0.0.1 -p 5432 -U eventchat -d postgres -Atc "$1"
-}
-
-# Each of the cluster's processes (the edges and four workers) may keep Storage:MaxPoolSize (30) connections,
-# 180 in all with two edges; eng/services.sh starts PostgreSQL with 300 slots, but a server someone else started
-# may have fewer, and it is shared. Then the pools are made smaller so the load cannot take the slots other
-# users of the server need; the report says so.
-choose_pool_size() {
-  local max reserved others free processes=$((EDGE_COUNT + 4))
-  max=$(psql_scalar 'SHOW max_connections') || die "cannot query PostgreSQL on 127.0.0.1:5432 as eventchat"
-  reserved=$(psql_scalar 'SHOW superuser_reserved_connections')
-  others=$(psql_scalar "SELECT count(*) FROM pg_stat_activity WHERE datname IS DISTINCT FROM 'eventchat'")
-  PG_MAX_CONNECTIONS=$max
-  # Room for the other users' current connections to double, and for the tool's own check.
-  free=$((max - reserved - 2 * others - 5))
-  if [[ -n ${BENCH_PG_POOL_SIZE:-} ]]; then
-    require_whole BENCH_PG_POOL_SIZE "$BENCH_PG_POOL_SIZE"
-    PG_POOL=$BENCH_PG_POOL_SIZE
-  elif ((free >= processes * 30)); then
-    PG_POOL=30
-  else
-    PG_POOL=$((free / processes))
-    ((PG_POOL >= 4)) || die "PostgreSQL has max_connections=$max with $others connections of other databases:" \
-      "too few slots left for the cluster's $processes processes"
-    log "PostgreSQL allows $max connections ($others in use by other databases): cluster pools set to $PG_POOL" \
-      "per process instead of 30 (Storage__MaxPoolSize)"
-  fi
-  export Storage__MaxPoolSize=$PG_POOL
-}
-
 # ---------------------------------------------------------------- the report
-
-ratio() {
-  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0 || a == "n/a" || b == "n/a") print "n/a";
-    else printf "%.2f×\n", a / b }'
-}
 
 # Median JSON lines for the plots: the plot command reads the last JSON line of each file.
 write_plot_inputs() {
@@ -772,23 +650,11 @@ verdict() {
 }
 
 machine_section() {
-  local cpu rabbit postgres redis
-  cpu=$(grep -m 1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-  rabbit=$(curl -fsS --max-time 5 -u eventchat:eventchat 'http://127.0.0.1:15672/api/overview?columns=rabbitmq_version' |
-    grep -o '"rabbitmq_version":"[^"]*"' | cut -d'"' -f4) || rabbit=unknown
+  local postgres
   postgres=$(psql_scalar 'SHOW server_version') || postgres=unknown
-  redis=$(redis-cli -h 127.0.0.1 -p 6379 info server 2>/dev/null | tr -d '\r' | awk -F: '/^redis_version/ { print $2 }')
+  machine_rows
   cat <<TABLE
-| | |
-|---|---|
-| CPUs (\`nproc\`) | $(nproc) ($cpu) |
-| memory | $(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) |
-| kernel | $(uname -sr) |
-| .NET SDK | $(dotnet --version) |
-| RabbitMQ | ${rabbit:-unknown} |
 | PostgreSQL | $postgres (max_connections $PG_MAX_CONNECTIONS; the cluster's pools: $PG_POOL per process) |
-| Redis | ${redis:-unknown} |
-| open-file limit | $(ulimit -n) per process |
 | date | $(cat "$RESULTS/started-at") |
 | mode | $MODE: $RUNS run(s) per scenario, $LADDER_RUNS per lower ladder step; took $(cat "$RESULTS/took-minutes") min |
 TABLE
@@ -1010,7 +876,7 @@ commands_section() {
   printf '```sh\n'
   local addresses
   addresses=$(IFS=, && printf '%s' "${EDGE_ADDRESSES[*]}")
-  printf '%s\n' "export Moderation__FloodLimit=1000000 Storage__MaxPoolSize=$PG_POOL" "export $LIMITS_ENV" \
+  printf '%s\n' "export Moderation__FloodLimit=$FLOOD_LIMIT Storage__MaxPoolSize=$PG_POOL" "export $LIMITS_ENV" \
     "export Auth__AccessTokenLifetime=$ACCESS_TOKEN_LIFETIME" \
     "export EVENTCHAT_EDGES=$EDGE_COUNT EVENTCHAT_EDGE_ADDRESSES=$addresses" "eng/cluster.sh up" \
     "dotnet build tools/EventChat.LoadTest -c Release"
@@ -1208,7 +1074,7 @@ main() {
       [[ -f ${2:-}/started-at && -f $2/took-minutes ]] || die "--report needs the results directory of a finished run"
       RESULTS=$(cd "$2" && pwd)
       check_settings
-      choose_pool_size
+      choose_pool_size eventchat BENCH_PG_POOL_SIZE 0
       make_plots
       write_report
       return 0
@@ -1221,24 +1087,13 @@ main() {
   esac
   ((EUID == 0)) || die "run as root: eng/cluster.sh up installs and starts the data services"
   check_settings
-  local hard
-  hard=$(ulimit -Hn)
-  [[ $hard == unlimited ]] && hard=1048576
-  ulimit -n "$hard" || die "could not raise the open-file limit to $hard"
-  mkdir -p "$RESULTS" || die "cannot create $RESULTS"
-  : >"$RESULTS/commands.txt"
-  date -u '+%Y-%m-%d %H:%M UTC' >"$RESULTS/started-at"
+  begin_load_run bench
   log "mode $MODE, results in $RESULTS"
-  trap cleanup EXIT
-  # set -e stops at the first failing command; this says which one, so no failure goes unexplained.
-  set -E
-  trap 'printf "[bench] ERROR: line %s: \"%s\" failed\n" "$LINENO" "$BASH_COMMAND" >&2' ERR
-  trap 'exit 130' INT TERM
   check_ports
   # PostgreSQL must be running to count its free slots; this is the first step of eng/cluster.sh up anyway.
   "$REPO_ROOT/eng/services.sh" up >"$RESULTS/services-up.log" 2>&1 ||
     die "eng/services.sh up failed (see $RESULTS/services-up.log)"
-  choose_pool_size
+  choose_pool_size eventchat BENCH_PG_POOL_SIZE 0
   check_kernel_limits
   cluster_up
   if runs_scenario chat || runs_scenario ladder; then start_reference; fi

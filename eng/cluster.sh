@@ -7,9 +7,11 @@
 #   eng/cluster.sh status        one line per process
 #   eng/cluster.sh down [--all]  stop what `up` started; --all also stops the data services
 #
-# EVENTCHAT_EDGES (1-99, default 2): edge k listens on port 5000+k. EVENTCHAT_EDGE_ADDRESSES
-# (default 127.0.0.1): the loopback addresses every edge listens on, comma-separated; more than
-# one lets clients spread their connections over more address pairs.
+# EVENTCHAT_EDGES (1-99, default 2): edge k listens on port EVENTCHAT_EDGE_PORT_BASE+k (base 5000).
+# EVENTCHAT_NGINX_PORT (default 8080): nginx's port. A second cluster on the same machine, from
+# another checkout, needs other ports for both; until `down`, the cluster's ports are remembered.
+# EVENTCHAT_EDGE_ADDRESSES (default 127.0.0.1): the loopback addresses every edge listens on,
+# comma-separated; more than one lets clients spread their connections over more address pairs.
 # Pids, logs, the nginx config and the shared JWT signing key live in .cluster/ (git-ignored).
 set -euo pipefail
 
@@ -40,7 +42,17 @@ for address in "${EDGE_ADDRESSES[@]}"; do
 done
 unset address
 WORKER_ROLES=(moderation persistence notifications retention)
-NGINX_PORT=8080
+# The ports of the last `up`, so that `down` and `status` find its processes without being told the ports again.
+PORTS_FILE="$STATE_DIR/ports"
+saved_ports=()
+[[ -r $PORTS_FILE ]] && read -r -a saved_ports <"$PORTS_FILE"
+EDGE_PORT_BASE=${EVENTCHAT_EDGE_PORT_BASE:-${saved_ports[0]:-5000}}
+NGINX_PORT=${EVENTCHAT_NGINX_PORT:-${saved_ports[1]:-8080}}
+for setting in EDGE_PORT_BASE NGINX_PORT; do
+  [[ ${!setting} =~ ^[0-9]+$ ]] && ((${!setting} >= 1024 && ${!setting} + EDGE_COUNT <= 65535)) ||
+    { printf '[cluster] ERROR: EVENTCHAT_%s must be a port from 1024 up, not %s\n' "$setting" "${!setting}" >&2; exit 2; }
+done
+unset setting saved_ports
 HEALTH_TIMEOUT=${EVENTCHAT_HEALTH_TIMEOUT:-120}
 # Said when `up` fails half-way: what did start is kept, so its logs and state can be inspected.
 LEFT_RUNNING="the other processes are left running ('eng/cluster.sh down' stops them)"
@@ -52,7 +64,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,13s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 
@@ -79,8 +91,8 @@ known_edges() {
 mapfile -t KNOWN_EDGES < <(known_edges | sort -t- -k2 -n)
 ALL_PROCESSES=("${KNOWN_EDGES[@]}" "${WORKER_ROLES[@]/#/worker-}" nginx)
 
-# edge-1 listens on 5001, edge-2 on 5002, and so on.
-edge_port() { printf '%s\n' "$((5000 + ${1#edge-}))"; }
+# edge-1 listens on 5001, edge-2 on 5002, and so on (with the default base).
+edge_port() { printf '%s\n' "$((EDGE_PORT_BASE + ${1#edge-}))"; }
 # The address health checks, nginx and the summary use: the first of EVENTCHAT_EDGE_ADDRESSES.
 edge_url() { printf 'http://%s:%s\n' "${EDGE_ADDRESSES[0]}" "$(edge_port "$1")"; }
 # Every URL the edge listens on, in Kestrel's form (separated by semicolons).
@@ -335,6 +347,7 @@ cmd_up() {
   fi
 
   ensure_signing_key
+  printf '%s %s\n' "$EDGE_PORT_BASE" "$NGINX_PORT" >"$PORTS_FILE"
   raise_fd_limit
   start_edges
   start_workers
@@ -363,6 +376,7 @@ cmd_down() {
   for name in "${ALL_PROCESSES[@]}"; do
     [[ $name == nginx ]] || stop_process "$name"
   done
+  rm -f "$PORTS_FILE"
   if [[ $all == yes ]]; then
     "$SERVICES" down
   fi
