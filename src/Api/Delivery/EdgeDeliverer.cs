@@ -16,7 +16,7 @@ public sealed record Delivery(object Message, bool MayRepeat);
 /// the order given, rooms side by side, and rejections and notifications in a lane of their own.
 /// </summary>
 /// <remarks>
-/// A room event goes to the room. The recent-event cache is written first, so a client that sees an event live
+/// A room event goes to the room. The recent-event cache is written first (a room's events of one batch at once), so a client that sees an event live
 /// finds it in catch-up too; the Redis backplane carries the send to every edge. A member who leaves or is
 /// removed or banned gets the event, then their connections stop receiving the room. A rejection goes to its sender's
 /// devices, a notification to its user's.
@@ -30,37 +30,51 @@ public sealed partial class EdgeDeliverer(
     public Task DeliverAsync(IReadOnlyList<Delivery> batch, CancellationToken cancellationToken) =>
         Task.WhenAll(batch
             .GroupBy(d => d.Message is RoomEvent e ? e.RoomId : Guid.Empty)
-            .Select(async lane =>
-            {
-                foreach (var delivery in lane)
-                {
-                    await DeliverAsync(delivery, cancellationToken);
-                }
-            }));
+            .Select(lane => lane.Key == Guid.Empty
+                ? DeliverToUsersAsync(lane, cancellationToken)
+                : DeliverToRoomAsync(lane.ToList(), cancellationToken)));
 
-    private Task DeliverAsync(Delivery delivery, CancellationToken cancellationToken) => delivery.Message switch
+    private async Task DeliverToUsersAsync(IEnumerable<Delivery> lane, CancellationToken cancellationToken)
     {
-        RoomEvent roomEvent => DeliverAsync(roomEvent, delivery.MayRepeat, cancellationToken),
-        MessageRejected m => hub.Clients.User(m.SenderId.ToString("D"))
-            .MessageRejected(new RejectionView(m.RoomId, m.ClientMessageId, m.MessageId, m.Reason, m.Request)),
-        NotificationCreated n => hub.Clients.User(n.UserId.ToString("D")).NotificationReceived(
-            new NotificationView(n.NotificationId, n.Kind, n.RoomId, n.MessageId, n.Seq, n.SenderId, n.SenderName,
-                n.CreatedAt, null)),
-        var other => throw new ArgumentException($"{other.GetType().Name} is not delivered here.", nameof(delivery)),
-    };
-
-    private async Task DeliverAsync(RoomEvent roomEvent, bool mayRepeat, CancellationToken cancellationToken)
-    {
-        var fresh = await recent.AppendAsync(roomEvent, cancellationToken);
-
-        // A number already in the cache was delivered before, unless that attempt failed after writing the
-        // cache: then the broker redelivers, or the retry filter tries again, and it must go out.
-        if (!fresh && !mayRepeat)
+        foreach (var delivery in lane)
         {
-            Log.Duplicate(logger, roomEvent.RoomId, roomEvent.Seq);
-            return;
+            await (delivery.Message switch
+            {
+                MessageRejected m => hub.Clients.User(m.SenderId.ToString("D"))
+                    .MessageRejected(new RejectionView(m.RoomId, m.ClientMessageId, m.MessageId, m.Reason, m.Request)),
+                NotificationCreated n => hub.Clients.User(n.UserId.ToString("D")).NotificationReceived(
+                    new NotificationView(n.NotificationId, n.Kind, n.RoomId, n.MessageId, n.Seq, n.SenderId,
+                        n.SenderName, n.CreatedAt, null)),
+                var other => throw new ArgumentException(
+                    $"{other.GetType().Name} is not delivered here.", nameof(lane)),
+            });
         }
+    }
 
+    /// <summary>
+    /// One room's events of the batch: the whole run goes into the recent-event cache in one round trip, then
+    /// each goes out in turn.
+    /// </summary>
+    private async Task DeliverToRoomAsync(List<Delivery> lane, CancellationToken cancellationToken)
+    {
+        var events = lane.Select(d => (RoomEvent)d.Message).ToList();
+        var fresh = await recent.AppendAsync(events, cancellationToken);
+        for (var i = 0; i < events.Count; i++)
+        {
+            // A number already in the cache was delivered before, unless that attempt failed after writing the
+            // cache: then the broker redelivers, or the retry filter tries again, and it must go out.
+            if (!fresh[i] && !lane[i].MayRepeat)
+            {
+                Log.Duplicate(logger, events[i].RoomId, events[i].Seq);
+                continue;
+            }
+
+            await SendAsync(events[i], cancellationToken);
+        }
+    }
+
+    private async Task SendAsync(RoomEvent roomEvent, CancellationToken cancellationToken)
+    {
         if (roomEvent is { Type: RoomEventTypes.MessageDeleted, MessageId: Guid deleted })
         {
             await recent.EraseTextAsync(roomEvent.RoomId, deleted, cancellationToken);

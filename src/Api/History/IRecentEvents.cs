@@ -11,8 +11,15 @@ public interface IRecentEvents
 {
     const int Capacity = 200;
 
+    /// <summary>
+    /// Adds a run of one room's events, ascending by sequence number, in one round trip; for each, false when that
+    /// sequence number was already there.
+    /// </summary>
+    Task<IReadOnlyList<bool>> AppendAsync(IReadOnlyList<RoomEvent> roomEvents, CancellationToken cancellationToken);
+
     /// <summary>Adds the room's next event; returns false when that sequence number is already there.</summary>
-    Task<bool> AppendAsync(RoomEvent roomEvent, CancellationToken cancellationToken);
+    async Task<bool> AppendAsync(RoomEvent roomEvent, CancellationToken cancellationToken) =>
+        (await AppendAsync([roomEvent], cancellationToken))[0];
 
     /// <summary>Erases a deleted message's text from the cached events that carried it.</summary>
     /// <remarks>Only the delivering edge writes the cache, one event at a time, so nothing appends meanwhile.</remarks>

@@ -8,7 +8,19 @@ public sealed class InMemoryRecentEvents : IRecentEvents
 {
     private readonly ConcurrentDictionary<Guid, List<RoomEvent>> _rooms = new();
 
-    public Task<bool> AppendAsync(RoomEvent roomEvent, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<bool>> AppendAsync(
+        IReadOnlyList<RoomEvent> roomEvents, CancellationToken cancellationToken)
+    {
+        var fresh = new bool[roomEvents.Count];
+        for (var i = 0; i < roomEvents.Count; i++)
+        {
+            fresh[i] = Append(roomEvents[i]);
+        }
+
+        return Task.FromResult<IReadOnlyList<bool>>(fresh);
+    }
+
+    private bool Append(RoomEvent roomEvent)
     {
         var room = _rooms.GetOrAdd(roomEvent.RoomId, _ => []);
         lock (room)
@@ -16,7 +28,7 @@ public sealed class InMemoryRecentEvents : IRecentEvents
             var last = room.Count == 0 ? 0 : room[^1].Seq;
             if (roomEvent.Seq <= last)
             {
-                return Task.FromResult(false);
+                return false;
             }
 
             if (roomEvent.Seq != last + 1)
@@ -30,7 +42,7 @@ public sealed class InMemoryRecentEvents : IRecentEvents
                 room.RemoveRange(0, room.Count - IRecentEvents.Capacity);
             }
 
-            return Task.FromResult(true);
+            return true;
         }
     }
 

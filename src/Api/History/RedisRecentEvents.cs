@@ -14,27 +14,50 @@ public sealed class RedisRecentEvents(IConnectionMultiplexer redis, RedisOptions
 {
     private static readonly TimeSpan KeepFor = TimeSpan.FromDays(7);
 
+    // KEYS: the list, the last number. ARGV: seq and JSON of each event in turn, then the capacity and the lifetime
+    // in seconds. Returns 1 for each event added, 0 for each already there.
     private const string AppendScript = """
         local last = tonumber(redis.call('GET', KEYS[2]) or '0')
-        local seq = tonumber(ARGV[1])
-        if seq <= last then return 0 end
-        if seq ~= last + 1 then redis.call('DEL', KEYS[1]) end
-        redis.call('RPUSH', KEYS[1], ARGV[2])
-        redis.call('LTRIM', KEYS[1], -tonumber(ARGV[3]), -1)
-        redis.call('SET', KEYS[2], ARGV[1], 'EX', ARGV[4])
-        redis.call('EXPIRE', KEYS[1], ARGV[4])
-        return 1
+        local added = {}
+        local capacity = tonumber(ARGV[#ARGV - 1])
+        local ttl = ARGV[#ARGV]
+        for i = 1, #ARGV - 2, 2 do
+            local seq = tonumber(ARGV[i])
+            if seq <= last then
+                added[#added + 1] = 0
+            else
+                if seq ~= last + 1 then redis.call('DEL', KEYS[1]) end
+                redis.call('RPUSH', KEYS[1], ARGV[i + 1])
+                last = seq
+                added[#added + 1] = 1
+            end
+        end
+        redis.call('LTRIM', KEYS[1], -capacity, -1)
+        redis.call('SET', KEYS[2], last, 'EX', ttl)
+        redis.call('EXPIRE', KEYS[1], ttl)
+        return added
         """;
 
-    public async Task<bool> AppendAsync(RoomEvent roomEvent, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<bool>> AppendAsync(
+        IReadOnlyList<RoomEvent> roomEvents, CancellationToken cancellationToken)
     {
-        var list = ListKey(roomEvent.RoomId);
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(
-            AppendScript,
-            [list, $"{list}:last"],
-            [roomEvent.Seq, JsonSerializer.Serialize(roomEvent, RoomStream.Json), IRecentEvents.Capacity,
-                (long)KeepFor.TotalSeconds]);
-        return (long)result == 1;
+        if (roomEvents.Count == 0)
+        {
+            return [];
+        }
+
+        var list = ListKey(roomEvents[0].RoomId);
+        var values = new RedisValue[roomEvents.Count * 2 + 2];
+        for (var i = 0; i < roomEvents.Count; i++)
+        {
+            values[2 * i] = roomEvents[i].Seq;
+            values[2 * i + 1] = JsonSerializer.Serialize(roomEvents[i], RoomStream.Json);
+        }
+
+        values[^2] = IRecentEvents.Capacity;
+        values[^1] = (long)KeepFor.TotalSeconds;
+        var result = await redis.GetDatabase().ScriptEvaluateAsync(AppendScript, [list, $"{list}:last"], values);
+        return ((long[])result!).Select(added => added == 1).ToList();
     }
 
     public async Task EraseTextAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken)

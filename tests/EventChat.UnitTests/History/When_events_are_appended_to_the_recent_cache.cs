@@ -1,13 +1,37 @@
 using EventChat.Api.History;
 using EventChat.Contracts;
+using EventChat.Infrastructure.Redis;
 using EventChat.UnitTests.TestSupport;
+using StackExchange.Redis;
 
 namespace EventChat.UnitTests.History;
 
-public sealed class When_events_are_appended_to_the_recent_cache
+/// <summary>The rules of the recent-event cache, which the embedded default's and Redis's caches both keep.</summary>
+public abstract class When_events_are_appended_to_the_recent_cache
 {
-    private readonly InMemoryRecentEvents _cache = new();
     private readonly Guid _room = Guid.NewGuid();
+
+    protected abstract IRecentEvents Cache { get; }
+
+    [Fact]
+    public async Task Should_take_a_run_in_one_call_and_say_which_of_it_was_new()
+    {
+        Assert.Equal([true, true, true], await AppendRunAsync(1, 3));
+        Assert.Equal([false, false, true, true], await AppendRunAsync(2, 5));
+
+        Assert.Equal([1L, 2, 3, 4, 5], await SeqsAsync());
+    }
+
+    [Fact]
+    public async Task Should_start_afresh_at_a_gap_inside_a_run()
+    {
+        await AppendRunAsync(1, 3);
+        var run = Views.Run(_room, 4, 4).Concat(Views.Run(_room, 7, 8)).ToList();
+
+        Assert.Equal([true, true, true],
+            await Cache.AppendAsync(run, CancellationToken.None).WaitAsync(Within.Timeout));
+        Assert.Equal([7L, 8], await SeqsAsync());
+    }
 
     [Fact]
     public async Task Should_keep_a_gap_free_run_in_order()
@@ -26,7 +50,7 @@ public sealed class When_events_are_appended_to_the_recent_cache
         await AppendAllAsync(1, 5);
         var duplicate = Views.At(_room, seq);
 
-        Assert.False(await _cache.AppendAsync(duplicate, CancellationToken.None).WaitAsync(Within.Timeout));
+        Assert.False(await Cache.AppendAsync(duplicate, CancellationToken.None).WaitAsync(Within.Timeout));
         Assert.Equal([1L, 2, 3, 4, 5], await SeqsAsync());
         Assert.DoesNotContain(await ReadAsync(), m => m.MessageId == duplicate.MessageId);
     }
@@ -36,11 +60,11 @@ public sealed class When_events_are_appended_to_the_recent_cache
     {
         await AppendAllAsync(1, 5);
 
-        Assert.True(await _cache.AppendAsync(Views.At(_room, 8), CancellationToken.None).WaitAsync(Within.Timeout));
+        Assert.True(await Cache.AppendAsync(Views.At(_room, 8), CancellationToken.None).WaitAsync(Within.Timeout));
         Assert.Equal([8L], await SeqsAsync());
 
-        Assert.True(await _cache.AppendAsync(Views.At(_room, 9), CancellationToken.None).WaitAsync(Within.Timeout));
-        Assert.False(await _cache.AppendAsync(Views.At(_room, 6), CancellationToken.None).WaitAsync(Within.Timeout));
+        Assert.True(await Cache.AppendAsync(Views.At(_room, 9), CancellationToken.None).WaitAsync(Within.Timeout));
+        Assert.False(await Cache.AppendAsync(Views.At(_room, 6), CancellationToken.None).WaitAsync(Within.Timeout));
         Assert.Equal([8L, 9], await SeqsAsync());
     }
 
@@ -61,21 +85,60 @@ public sealed class When_events_are_appended_to_the_recent_cache
         var other = Guid.NewGuid();
         await AppendAllAsync(1, 3);
 
-        Assert.True(await _cache.AppendAsync(Views.At(other, 1), CancellationToken.None).WaitAsync(Within.Timeout));
+        Assert.True(await Cache.AppendAsync(Views.At(other, 1), CancellationToken.None).WaitAsync(Within.Timeout));
         Assert.Equal([1L, 2, 3], await SeqsAsync());
-        Assert.Empty(await _cache.ReadAsync(Guid.NewGuid(), CancellationToken.None).WaitAsync(Within.Timeout));
+        Assert.Empty(await Cache.ReadAsync(Guid.NewGuid(), CancellationToken.None).WaitAsync(Within.Timeout));
     }
 
     private async Task AppendAllAsync(long first, long last)
     {
         foreach (var view in Views.Run(_room, first, last))
         {
-            Assert.True(await _cache.AppendAsync(view, CancellationToken.None).WaitAsync(Within.Timeout));
+            Assert.True(await Cache.AppendAsync(view, CancellationToken.None).WaitAsync(Within.Timeout));
         }
     }
 
+    private async Task<List<bool>> AppendRunAsync(long first, long last) =>
+        (await Cache.AppendAsync(Views.Run(_room, first, last), CancellationToken.None).WaitAsync(Within.Timeout))
+        .ToList();
+
     private Task<IReadOnlyList<RoomEvent>> ReadAsync() =>
-        _cache.ReadAsync(_room, CancellationToken.None).WaitAsync(Within.Timeout);
+        Cache.ReadAsync(_room, CancellationToken.None).WaitAsync(Within.Timeout);
 
     private async Task<List<long>> SeqsAsync() => (await ReadAsync()).Select(m => m.Seq).ToList();
+}
+
+public sealed class When_events_are_appended_to_the_recent_cache_in_memory : When_events_are_appended_to_the_recent_cache
+{
+    protected override IRecentEvents Cache { get; } = new InMemoryRecentEvents();
+}
+
+public sealed class When_events_are_appended_to_the_recent_cache_in_redis
+    : When_events_are_appended_to_the_recent_cache, IAsyncLifetime
+{
+    private readonly string _prefix = $"unit-{Guid.NewGuid():N}";
+    private ConnectionMultiplexer _redis = null!;
+
+    protected override IRecentEvents Cache => new RedisRecentEvents(_redis, new RedisOptions { Prefix = _prefix });
+
+    public async Task InitializeAsync()
+    {
+        var address = Environment.GetEnvironmentVariable("ConnectionStrings__Redis") is { Length: > 0 } set
+            ? set
+            : throw new InvalidOperationException(
+                "Redis: ConnectionStrings__Redis is not set. Run the tests through ./test.sh, which starts Redis.");
+        _redis = await ConnectionMultiplexer.ConnectAsync(address).WaitAsync(Within.Timeout);
+    }
+
+    public async Task DisposeAsync()
+    {
+        var server = _redis.GetServers()[0];
+        var db = _redis.GetDatabase();
+        await foreach (var key in server.KeysAsync(pattern: $"{_prefix}:*"))
+        {
+            await db.KeyDeleteAsync(key);
+        }
+
+        await _redis.DisposeAsync();
+    }
 }
