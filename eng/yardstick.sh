@@ -448,7 +448,9 @@ idle_section() {
   printf '\nThe growth of the servers'"'"' RSS (both edges; both yardstick servers) while %s connections are held, over' \
     "$IDLE_CONNECTIONS"
   printf ' the connections. An EventChat connection is a registered user who logged in; a yardstick connection is a'
-  printf ' socket with a name.\n'
+  printf ' socket with a name. The harness reads RSS without forcing a garbage collection first, so a single run can'
+  printf ' be far off, even below zero; the connections scenario of `eng/bench.sh` forces a full collection before'
+  printf ' each reading (see docs/benchmarks.md).\n'
 }
 
 # Logins the edges refused with 503 because the rate limit store did not answer within its timeout.
@@ -537,7 +539,8 @@ $(failures_section)
 
 ## Notes
 
-- The brief's figures were measured at 500 users and 1,000 msg/s;$([[ $QUICK == 1 ]] && printf ' this quick run used smaller sizes, so its verdicts only show that the script works.')
+- The brief's figures were measured at 500 users and 1,000 msg/s with a load harness of the same kind; the yardstick
+  measured here, on this machine in this run, is the fairer comparison.$([[ $QUICK == 1 ]] && printf ' This quick run used smaller sizes, so its verdicts only show that the script works.')
 - load.mjs registers and logs in every EventChat user (the password is hashed on purpose), so EventChat's set-up takes
   far longer than the yardstick's; the figures above are taken after set-up.
 - Each run's stdout, stderr and JSON line are kept in \`$RESULTS\`.
