@@ -53,7 +53,7 @@ public static class MessageRules
             return $"clientMessageId is longer than {maxLength} characters.";
         }
 
-        return clientMessageId.Any(char.IsControl) || HasUnpairedSurrogate(clientMessageId)
+        return HasControlOrUnpairedSurrogate(clientMessageId)
             ? "clientMessageId must be printable text."
             : null;
     }
@@ -83,7 +83,6 @@ public static class MessageRules
     /// and braille alone make an empty message or emoji. Judged per code point, so characters beyond the Basic
     /// Multilingual Plane count as themselves rather than as two surrogates.
     /// </summary>
-    /// <summary>Whether <paramref name="text"/> has a character that shows: not only spaces, marks and invisibles.</summary>
     public static bool ShowsSomething(string text)
     {
         foreach (var rune in text.EnumerateRunes())
@@ -102,6 +101,10 @@ public static class MessageRules
         && rune.Value is not (0x115F or 0x1160 or 0x3164 or 0xFFA0 or 0x2800)
         && Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Format or UnicodeCategory.NonSpacingMark
             or UnicodeCategory.EnclosingMark or UnicodeCategory.SpaceSeparator);
+
+    /// <summary>Whether <paramref name="text"/> holds a control character (NUL among them) or an unpaired surrogate.</summary>
+    public static bool HasControlOrUnpairedSurrogate(string text) =>
+        text.Any(char.IsControl) || HasUnpairedSurrogate(text);
 
     public static bool HasUnpairedSurrogate(string text)
     {

@@ -16,8 +16,8 @@ public sealed record Delivery(object Message, bool MayRepeat);
 /// the order given, rooms side by side, and rejections and notifications in a lane of their own.
 /// </summary>
 /// <remarks>
-/// A room event goes to the room. The recent-event cache is written first (a room's events of one batch at once), so a client that sees an event live
-/// finds it in catch-up too; the Redis backplane carries the send to every edge. A member who leaves or is
+/// A room event goes to the room. The recent-event cache is written first (a room's events of one batch at once),
+/// so a client that sees an event live finds it in catch-up too; the Redis backplane carries the send to every edge. A member who leaves or is
 /// removed or banned gets the event, then their connections stop receiving the room. A rejection goes to its sender's
 /// devices, a notification to its user's.
 /// </remarks>

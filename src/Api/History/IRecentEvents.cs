@@ -17,12 +17,8 @@ public interface IRecentEvents
     /// </summary>
     Task<IReadOnlyList<bool>> AppendAsync(IReadOnlyList<RoomEvent> roomEvents, CancellationToken cancellationToken);
 
-    /// <summary>Adds the room's next event; returns false when that sequence number is already there.</summary>
-    async Task<bool> AppendAsync(RoomEvent roomEvent, CancellationToken cancellationToken) =>
-        (await AppendAsync([roomEvent], cancellationToken))[0];
-
     /// <summary>Erases a deleted message's text from the cached events that carried it.</summary>
-    /// <remarks>Only the delivering edge writes the cache, one event at a time, so nothing appends meanwhile.</remarks>
+    /// <remarks>Only the delivering edge writes the cache, one room's events after another, so nothing appends meanwhile.</remarks>
     Task EraseTextAsync(Guid roomId, Guid messageId, CancellationToken cancellationToken);
 
     /// <summary>The cached run of the room's newest events, ascending by sequence number.</summary>

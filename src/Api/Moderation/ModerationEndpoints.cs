@@ -263,8 +263,8 @@ public static class ModerationEndpoints
             : null;
 
     private static string? CheckReason(string? reason) =>
-        reason is not null && (reason.Length > MessageReports.MaxReasonLength || reason.Any(char.IsControl)
-            || MessageRules.HasUnpairedSurrogate(reason))
+        reason is not null && (reason.Length > MessageReports.MaxReasonLength
+            || MessageRules.HasControlOrUnpairedSurrogate(reason))
             ? $"reason must be at most {MessageReports.MaxReasonLength} printable characters."
             : null;
 }

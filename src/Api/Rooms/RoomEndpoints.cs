@@ -132,8 +132,8 @@ public static class RoomEndpoints
         string? q, int? limit, ChatDbContext db, CancellationToken cancellationToken)
     {
         var text = q?.Trim();
-        if (string.IsNullOrEmpty(text) || text.Length > MaxRoomNameLength || text.Any(char.IsControl)
-            || MessageRules.HasUnpairedSurrogate(text))
+        if (string.IsNullOrEmpty(text) || text.Length > MaxRoomNameLength
+            || MessageRules.HasControlOrUnpairedSurrogate(text))
         {
             return BadRequest($"q must be 1 to {MaxRoomNameLength} characters, none of them a control character.");
         }

@@ -63,12 +63,12 @@ public sealed class When_a_room_is_caught_up : IAsyncLifetime
     [Fact]
     public async Task Should_answer_from_the_cache_exactly_as_from_the_database()
     {
-        IRecentEvents cache = new InMemoryRecentEvents();
+        var cache = new InMemoryRecentEvents();
         using (var db = _database.Open())
         {
             foreach (var stored in await db.Events.Where(e => e.RoomId == _room && e.Seq > 20).OrderBy(e => e.Seq).ToListAsync())
             {
-                Assert.True(await cache.AppendAsync(RoomStream.Read(stored), CancellationToken.None));
+                Assert.True((await cache.AppendAsync([RoomStream.Read(stored)], CancellationToken.None))[0]);
             }
         }
 

@@ -50,7 +50,7 @@ public abstract class When_events_are_appended_to_the_recent_cache
         await AppendAllAsync(1, 5);
         var duplicate = Views.At(_room, seq);
 
-        Assert.False(await Cache.AppendAsync(duplicate, CancellationToken.None).WaitAsync(Within.Timeout));
+        Assert.False(await AppendOneAsync(duplicate));
         Assert.Equal([1L, 2, 3, 4, 5], await SeqsAsync());
         Assert.DoesNotContain(await ReadAsync(), m => m.MessageId == duplicate.MessageId);
     }
@@ -60,11 +60,11 @@ public abstract class When_events_are_appended_to_the_recent_cache
     {
         await AppendAllAsync(1, 5);
 
-        Assert.True(await Cache.AppendAsync(Views.At(_room, 8), CancellationToken.None).WaitAsync(Within.Timeout));
+        Assert.True(await AppendOneAsync(Views.At(_room, 8)));
         Assert.Equal([8L], await SeqsAsync());
 
-        Assert.True(await Cache.AppendAsync(Views.At(_room, 9), CancellationToken.None).WaitAsync(Within.Timeout));
-        Assert.False(await Cache.AppendAsync(Views.At(_room, 6), CancellationToken.None).WaitAsync(Within.Timeout));
+        Assert.True(await AppendOneAsync(Views.At(_room, 9)));
+        Assert.False(await AppendOneAsync(Views.At(_room, 6)));
         Assert.Equal([8L, 9], await SeqsAsync());
     }
 
@@ -85,7 +85,7 @@ public abstract class When_events_are_appended_to_the_recent_cache
         var other = Guid.NewGuid();
         await AppendAllAsync(1, 3);
 
-        Assert.True(await Cache.AppendAsync(Views.At(other, 1), CancellationToken.None).WaitAsync(Within.Timeout));
+        Assert.True(await AppendOneAsync(Views.At(other, 1)));
         Assert.Equal([1L, 2, 3], await SeqsAsync());
         Assert.Empty(await Cache.ReadAsync(Guid.NewGuid(), CancellationToken.None).WaitAsync(Within.Timeout));
     }
@@ -94,9 +94,12 @@ public abstract class When_events_are_appended_to_the_recent_cache
     {
         foreach (var view in Views.Run(_room, first, last))
         {
-            Assert.True(await Cache.AppendAsync(view, CancellationToken.None).WaitAsync(Within.Timeout));
+            Assert.True(await AppendOneAsync(view));
         }
     }
+
+    private async Task<bool> AppendOneAsync(RoomEvent roomEvent) =>
+        (await Cache.AppendAsync([roomEvent], CancellationToken.None).WaitAsync(Within.Timeout))[0];
 
     private async Task<List<bool>> AppendRunAsync(long first, long last) =>
         (await Cache.AppendAsync(Views.Run(_room, first, last), CancellationToken.None).WaitAsync(Within.Timeout))
