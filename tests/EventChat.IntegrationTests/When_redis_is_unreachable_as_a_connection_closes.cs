@@ -12,6 +12,12 @@ namespace EventChat.IntegrationTests;
 /// </summary>
 public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLifetime
 {
+    /// <summary>
+    /// Every call has its own timeouts; this bound turns a call that never returns, which would otherwise hold up
+    /// the whole run, into a failure that names the call.
+    /// </summary>
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
     private readonly string _prefix = $"presence-test-{Guid.NewGuid():N}";
     private TcpRelay _relay = null!;
     private ConnectionMultiplexer _edgeLink = null!;
@@ -40,9 +46,9 @@ public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLif
             await _reader.GetDatabase().KeyDeleteAsync(key);
         }
 
-        await _edgeLink.DisposeAsync();
-        await _reader.DisposeAsync();
-        await _relay.DisposeAsync();
+        await _edgeLink.DisposeAsync().AsTask().WaitAsync(Bound);
+        await _reader.DisposeAsync().AsTask().WaitAsync(Bound);
+        await _relay.DisposeAsync().AsTask().WaitAsync(Bound);
     }
 
     [Fact]
@@ -53,20 +59,20 @@ public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLif
 
         _relay.Cut();
         await Assert.ThrowsAnyAsync<Exception>(
-            () => edge.DisconnectedAsync(user, "phone", [room], CancellationToken.None));
+            () => edge.DisconnectedAsync(user, "phone", [room], CancellationToken.None).WaitAsync(Bound));
         _relay.Restore();
         await Eventually.HoldsAsync(() => Task.FromResult(_edgeLink.IsConnected), TimeSpan.FromSeconds(20),
             "the edge's Redis connection comes back");
 
         Assert.True(await OnlineAsync(observer, user), "the failed disconnect left the user's entry behind");
 
-        var changes = await edge.HeartbeatAsync(CancellationToken.None);
+        var changes = await edge.HeartbeatAsync(CancellationToken.None).WaitAsync(Bound);
 
         var change = Assert.Single(changes);
         Assert.Equal((user, false), (change.UserId, change.Online));
         Assert.False(await OnlineAsync(observer, user));
-        Assert.Empty(await observer.OnlineInRoomAsync(room, CancellationToken.None));
-        Assert.Empty(await edge.HeartbeatAsync(CancellationToken.None));
+        Assert.Empty(await observer.OnlineInRoomAsync(room, CancellationToken.None).WaitAsync(Bound));
+        Assert.Empty(await edge.HeartbeatAsync(CancellationToken.None).WaitAsync(Bound));
     }
 
     [Fact]
@@ -76,7 +82,7 @@ public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLif
 
         _relay.MuteReplies();
         await Assert.ThrowsAnyAsync<Exception>(
-            () => edge.DisconnectedAsync(user, "phone", [room], CancellationToken.None));
+            () => edge.DisconnectedAsync(user, "phone", [room], CancellationToken.None).WaitAsync(Bound));
         Assert.False(await OnlineAsync(observer, user), "the removal reached Redis although its answer did not");
 
         _relay.Cut();
@@ -89,7 +95,7 @@ public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLif
         {
             try
             {
-                changes = await edge.HeartbeatAsync(CancellationToken.None);
+                changes = await edge.HeartbeatAsync(CancellationToken.None).WaitAsync(Bound);
                 return true;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -99,7 +105,7 @@ public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLif
         }, TimeSpan.FromSeconds(20), "a heartbeat gets through once the edge's Redis link is back");
         var change = Assert.Single(changes);
         Assert.Equal((user, false), (change.UserId, change.Online));
-        Assert.Empty(await edge.HeartbeatAsync(CancellationToken.None));
+        Assert.Empty(await edge.HeartbeatAsync(CancellationToken.None).WaitAsync(Bound));
     }
 
     /// <summary>
@@ -114,12 +120,12 @@ public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLif
         var observer = new RedisPresenceStore(_reader, redisOptions, options, TimeProvider.System);
         var user = Guid.NewGuid();
         var room = Guid.NewGuid();
-        await edge.HeartbeatAsync(CancellationToken.None);
-        await edge.ConnectedAsync(user, "phone", _ => Task.FromResult(false), CancellationToken.None);
-        await edge.JoinedAsync(room, user, "phone", CancellationToken.None);
+        await edge.HeartbeatAsync(CancellationToken.None).WaitAsync(Bound);
+        await edge.ConnectedAsync(user, "phone", _ => Task.FromResult(false), CancellationToken.None).WaitAsync(Bound);
+        await edge.JoinedAsync(room, user, "phone", CancellationToken.None).WaitAsync(Bound);
         return (edge, observer, user, room);
     }
 
     private static async Task<bool> OnlineAsync(RedisPresenceStore store, Guid user) =>
-        (await store.GetAsync([user], CancellationToken.None))[0].Online;
+        (await store.GetAsync([user], CancellationToken.None).WaitAsync(Bound))[0].Online;
 }
