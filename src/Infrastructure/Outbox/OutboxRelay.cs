@@ -24,7 +24,8 @@ public sealed partial class OutboxRelay(
     IHostApplicationLifetime lifetime,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
-    private const long RelayLockKey = 0x4576_4368_6174_0002;
+    /// <summary>The PostgreSQL advisory lock that lets one relay at a time publish.</summary>
+    public const long RelayLockKey = 0x4576_4368_6174_0002;
 
     private enum Pass
     {

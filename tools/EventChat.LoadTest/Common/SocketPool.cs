@@ -9,6 +9,12 @@ namespace EventChat.LoadTest.Common;
 /// </summary>
 public sealed class SocketPool : IDisposable
 {
+    // Linux's IP_BIND_ADDRESS_NO_PORT (level SOL_IP): the local port is chosen at connect time, for the whole
+    // address pair. Without it, bind picks a port that is free for every destination, and that search grows with
+    // the ports already in use until it dominates the tool's CPU at tens of thousands of connections.
+    private const int SolIp = 0;
+    private const int IpBindAddressNoPort = 24;
+
     private readonly SocketsHttpHandler[] _handlers;
     private int _next = -1;
 
@@ -53,6 +59,11 @@ public sealed class SocketPool : IDisposable
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
+            if (OperatingSystem.IsLinux())
+            {
+                socket.SetRawSocketOption(SolIp, IpBindAddressNoPort, BitConverter.GetBytes(1));
+            }
+
             socket.Bind(new IPEndPoint(source, 0));
             await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
             return new NetworkStream(socket, ownsSocket: true);
