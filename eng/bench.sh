@@ -463,6 +463,15 @@ edge_rss_after_gc() {
   printf '%s\n' "${values[*]}"
 }
 
+# True once each of the tool processes writing <base>.p<n>.csv has left its opening phase.
+all_holding() {
+  local base=$1 processes=$2 p phase
+  for ((p = 1; p <= processes; p++)); do
+    phase=$(tail -n 1 "$base.p$p.csv" 2>/dev/null | cut -d, -f2) || true
+    [[ $phase == hold || $phase == close ]] || return 1
+  done
+}
+
 # More connections than one tool process may hold: several processes open them at once, and this script reads
 # each edge's RSS (after a forced collection) and connection count itself once all are open, then writes a
 # result line of the tool's shape with figures per edge (edge<k>...) and per tool process (tool<p>...).
@@ -483,17 +492,20 @@ run_connections_split() {
   ((concurrency >= 4)) || concurrency=4
   for ((p = 1; p <= processes; p++)); do
     counts+=($((p < processes ? per : size - per * (processes - 1))))
-    # The tools hold past the script's readings, which start only once the slowest process is open; a tool
-    # that ends before them stops the run, so the margin never silently shortens the hold.
+    # The tools hold past the script's readings, which start only once the slowest process is open (at 100,000
+    # connections the processes finish opening up to a minute apart); a tool that ends before them stops the
+    # run, so the margin never silently shortens the hold.
     local args=(connections --urls "$urls" --connections "${counts[p - 1]}" --connections-per-account "$IDLE_CPA"
-      --hold $((HOLD + 90)) --setup-concurrency "$concurrency" --source-ips "$SOURCE_IPS" --csv "$base.p$p.csv")
+      --hold $((HOLD + 180)) --setup-concurrency "$concurrency" --source-ips "$SOURCE_IPS" --csv "$base.p$p.csv")
     printf '%s %s\n' "${LT#"$REPO_ROOT"/}" "${args[*]}" >>"$RESULTS/commands.txt"
     "$LT" "${args[@]}" >"$base.p$p.out" 2>"$base.p$p.err" </dev/null &
     TOOL_PIDS+=($!)
   done
   log "connections-$size run $n: $processes tool processes opening $size connections over $EDGE_COUNT edges"
   local deadline=$((SECONDS + 900)) open=0 now
-  until ((open >= size)); do
+  # Every tool process has finished opening once its per-second CSV has moved on to the hold; a connection that
+  # failed to open is counted in its result, so the run goes on with the rest.
+  until ((open >= size)) || all_holding "$base" "$processes"; do
     read -r -a now < <(established_per_edge)
     open=$(($(sum_of "${now[@]}") - $(sum_of "${already[@]}")))
     ((SECONDS < deadline)) || die "connections-$size: only $open of $size connections open after 900 s"
