@@ -1052,6 +1052,16 @@ splice_report() {
       !skipping { print }' "$tmp" >"$tmp.new"
     mv "$tmp.new" "$tmp"
   done
+  # The comparison still gives the full run's figures: say so under its heading, naming the newer run, so a
+  # reader who sees a section disagree with it knows which to believe.
+  local caveat
+  caveat=$(printf '_The %s section(s) above come from a separate, later run (%s) and are not reflected in this comparison, which the full run wrote; where they differ, the sections hold the newer figures._' \
+    "${SCENARIOS[*]}" "$(cat "$RESULTS/started-at")")
+  awk -v caveat="$caveat" '
+    /^_The .* not reflected in this comparison/ { next }
+    { print }
+    /^## Comparison$/ { print ""; print caveat; skip_blank = 1; next }' "$tmp" | cat -s >"$tmp.new"
+  mv "$tmp.new" "$tmp"
   mv "$tmp" "$out"
 }
 
