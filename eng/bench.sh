@@ -38,6 +38,12 @@ ALL_SCENARIOS="connections chat ladder fanout persist"
 
 QUICK=${BENCH_QUICK:-0}
 FULL=${BENCH_FULL:-0}
+for mode_setting in "BENCH_QUICK=$QUICK" "BENCH_FULL=$FULL"; do
+  if [[ ${mode_setting#*=} != [01] ]]; then
+    printf '[bench] ERROR: %s must be 0 or 1, not %s\n' "${mode_setting%%=*}" "'${mode_setting#*=}'" >&2
+    exit 2
+  fi
+done
 if [[ $QUICK == 1 && $FULL == 1 ]]; then
   printf '[bench] ERROR: BENCH_QUICK and BENCH_FULL exclude each other\n' >&2
   exit 2
@@ -117,7 +123,8 @@ usage() {
 }
 
 require_whole() {
-  [[ $2 =~ ^[0-9]+$ ]] || die "$1 must be a whole number, not '$2'"
+  # Up to nine digits: bash's arithmetic wraps around beyond 64 bits without a word.
+  [[ $2 =~ ^[0-9]{1,9}$ ]] || die "$1 must be a whole number below 1,000,000,000, not '$2'"
 }
 
 check_settings() {
@@ -322,7 +329,9 @@ run_tool() {
   local args=("$@" --csv "$base.csv")
   printf '%s %s\n' "${LT#"$REPO_ROOT"/}" "${args[*]}" >>"$RESULTS/commands.txt"
   log "$group run $n: ${args[*]:0:1} (up to ${limit}s)"
-  timeout -s INT -k 30 "$limit" "$LT" "${args[@]}" >"$base.out" 2>"$base.err" </dev/null || rc=$?
+  # --foreground keeps the tool in the terminal's process group, so Ctrl+C reaches it at once: it stops, prints what
+  # it has, and the script's own trap then cleans up. Without it the run in progress would go on to its end.
+  timeout --foreground -s INT -k 30 "$limit" "$LT" "${args[@]}" >"$base.out" 2>"$base.err" </dev/null || rc=$?
   printf '%s\n' "$rc" >"$base.rc"
   case $rc in
     0 | 1 | 3) ;;
@@ -834,7 +843,11 @@ memory_verdict() {
 idle_target_verdict() {
   local largest=$1 failed=$2 dropped=$3
   if ((largest >= 100000 && HOLD >= 600)); then
-    if [[ $dropped == 0 && $failed == 0 ]]; then echo "**met**"; else echo "**missed**: connections failed or dropped"; fi
+    if [[ $dropped == 0 && $failed == 0 ]]; then
+      echo "**met across $EDGE_COUNT edges**, not on one: one process may hold at most $(ulimit -n) open files here"
+    else
+      echo "**missed**: connections failed or dropped"
+    fi
     return 0
   fi
   printf '**not measured at that size**: %s of 100,000 connections for %s of 600 s' "$largest" "$HOLD"
@@ -858,15 +871,23 @@ comparison_section() {
   dup=$(median persist ackedDuplicated)
   fan=$(median fanout deliveredPerSec)
   cpu=$(median chat500-eventchat-cpu edgesCpuPercentOfMachine)
+  # The target is read per edge: the busier edge's share of one core.
+  local cpu_busiest
+  cpu_busiest=$(awk -v a="$(median chat500-eventchat-cpu edge1CpuPercent)" \
+    -v b="$(median chat500-eventchat-cpu edge2CpuPercent)" 'BEGIN { print (a + 0 > b + 0 ? a : b) }')
   local at_1000="not measured at 1,000 msg/s"
   cat <<TABLE
 ### Against the yardsticks
 
-| figure | yardstick | EventChat (median) |
+The yardstick column holds the figures the product's brief quotes, measured elsewhere with the yardstick's own
+Node.js harness; this script does not measure them. \`eng/yardstick.sh\` runs EventChat and the yardstick Socket.IO
+stack side by side in one run (\`docs/yardstick.md\`).
+
+| figure | yardstick (quoted) | EventChat (median) |
 |---|---|---|
-| 500 users in 50 rooms, p99 | Socket.IO stack 8.4 ms; bare SignalR hub 8.6 ms | $p99_500 ms ($(ratio "$p99_500" 8.4) the Socket.IO stack's) |
-| 1,000 msg/s, 9 readers: p50 / p99 | Socket.IO stack 11 ms / 232 ms | $(if [[ $(median "chat$top-eventchat" latencyCount) == 0 ]]; then echo "no message arrived within the window at $top msg/s offered"; else echo "$p50_top ms / $p99_top ms at $top msg/s offered"; fi) |
-| saturation | Socket.IO stack ~1,300 msg/s | $acked_top msg/s acknowledged of $top offered; $persisted msg/s stored (persist) |
+| 500 users in 50 rooms, p99 | Socket.IO stack 8.4 ms | $p99_500 ms ($(ratio "$p99_500" 8.4) the Socket.IO stack's) |
+| 1,000 msg/s, 9 readers: p50 / p99 | Socket.IO stack 11 ms / 232 ms; bare SignalR hub p99 8.6 ms | $(if [[ $(median "chat$top-eventchat" latencyCount) == 0 ]]; then echo "no message arrived within the window at $top msg/s offered"; else echo "$p50_top ms / $p99_top ms at $top msg/s offered"; fi) |
+| saturation | Socket.IO stack ~1,300 msg/s | not pinned down: the ladder stops at $top msg/s offered, where $acked_top msg/s were acknowledged (the window's count, which can exceed the offered rate by a few), $(median "chat$top-eventchat" deliveredPerSec) deliveries/s arrived and p50 was $p50_top ms; storage alone sustained $persisted msg/s (persist) |
 | memory per idle connection | Socket.IO stack ~13 KB; bare SignalR hub ~28 KB | $(cell "connections-$largest" edgeKbPerConnection) KB (at $largest connections) |
 
 ### Against the targets
@@ -880,7 +901,7 @@ comparison_section() {
 | ≥ 5,000 persisted msg/s for 5 min, no loss or duplicates | $persisted msg/s sustained, ${PERSIST_SECONDS} s of sending; $missing missing, $dup duplicated | $(verdict "$persisted" ">=" 5000 "msg/s")$(if ((PERSIST_SECONDS < 300)); then echo " (over ${PERSIST_SECONDS} s, not 5 min)"; fi)$(if [[ $missing != 0 || $dup != 0 ]]; then echo "; **not shown exactly once**"; fi) |
 | ≥ 100,000 fan-out deliveries/s | $fan deliveries/s (at the fanout scenario's offered load) | $(verdict "$fan" ">=" 100000 "deliveries/s") |
 | 500 users / 50 rooms: p99 ≤ 20 ms | $p99_500 ms | $(latency_verdict chat500-eventchat "$p99_500" 20) |
-| … with edge CPU under 10% | $cpu % of the machine (both edges) | $(verdict "$cpu" "<=" 10 "points") |
+| … with edge CPU under 10% | busier edge $cpu_busiest % of one core; both edges $cpu % of the machine | $(verdict "$cpu_busiest" "<=" 10 "points") (read per edge) |
 TABLE
 }
 

@@ -185,7 +185,10 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
                 : _metrics.Get(Counter.Sent) == 0 && !interrupted
                     ? "no message was sent, so there was nothing to check (is --duration shorter than one " +
                       "message interval, 1 / --rate?)"
-                    : null;
+                    : _metrics.Get(Counter.Acked) == 0 && !interrupted
+                        ? "no send was acknowledged, so no message's delivery could be checked and no latency " +
+                          "was measured (see the reasons the sends failed)"
+                        : null;
         if (!settings.Check)
         {
             report.Add("checked", false);
@@ -198,7 +201,7 @@ public sealed class ChatRun(ChatSettings settings, string scenario)
         var result = settings.Reference
             ? DeliveryChecks.CheckReference(live)
             : await DeliveryChecks.CheckEventChatAsync(live, context, apis[0], ownerToken!, CancellationToken.None);
-        result.AddTo(report);
+        result.AddTo(report, conclusive: inconclusive is null);
         AddSendFailures(context, report, result.Faults == 0, inconclusive, interrupted);
         return interrupted ? Interruption.ExitCode : result.Faults > 0 ? 1 : inconclusive is null ? 0 : 3;
     }

@@ -33,7 +33,8 @@ public sealed class CheckResult
     public long Faults =>
         Lost + Duplicated + OutOfOrder + Unexpected + AckedMissing + AckedDuplicatedInHistory + (Error is null ? 0 : 1);
 
-    public void AddTo(Report report)
+    /// <param name="conclusive">False when the run did not load what was asked: then nothing is called correct.</param>
+    public void AddTo(Report report, bool conclusive)
     {
         report.Add("checked", true);
         report.Add("lost", Lost);
@@ -44,7 +45,7 @@ public sealed class CheckResult
         report.Add("ackedDuplicatedInHistory", AckedDuplicatedInHistory);
         report.Add("historyMessages", HistoryMessages);
         report.Add("checkError", Error);
-        report.Add("correct", Faults == 0);
+        report.Add("correct", conclusive && Faults == 0);
         if (AckedMissingIds.Count > 0)
         {
             report.Note($"acknowledged but missing from history: {string.Join(", ", AckedMissingIds)}");
