@@ -335,6 +335,12 @@ run_tool() {
   printf '%s\n' "$rc" >"$base.rc"
   case $rc in
     0 | 1 | 3) ;;
+    # Only a Ctrl+C makes the tool exit 130 (a timeout is 124). The tool handled the signal itself, so bash does
+    # not run its own trap for it: stop here, as the trap would have.
+    130)
+      printf '[bench] interrupted during %s run %d; its partial result is in %s\n' "$group" "$n" "$base.out" >&2
+      exit 130
+      ;;
     124 | 137) die "$group run $n did not finish within ${limit}s (see $base.err)" ;;
     *) die "$group run $n failed with exit code $rc (see $base.out and $base.err)" ;;
   esac
