@@ -32,7 +32,11 @@ public sealed partial class PresenceHeartbeat(
 
     private async Task BeatAsync(CancellationToken cancellationToken)
     {
-        var changes = await presence.HeartbeatAsync(cancellationToken);
+        // A Redis call caught in a connection failure can, rarely, never complete (a known StackExchange.Redis
+        // race). Bounded, such a beat fails like any other and the next tick sends a fresh one; unbounded, it
+        // would stop this edge's heartbeat for good and the other edges would take all its users offline.
+        var changes = await presence.HeartbeatAsync(cancellationToken)
+            .WaitAsync(options.HeartbeatInterval, cancellationToken);
         if (changes.Count == 0)
         {
             return;
