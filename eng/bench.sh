@@ -38,9 +38,9 @@ ALL_SCENARIOS="connections chat ladder fanout persist"
 
 QUICK=${BENCH_QUICK:-0}
 FULL=${BENCH_FULL:-0}
-for mode_setting in "BENCH_QUICK=$QUICK" "BENCH_FULL=$FULL"; do
-  if [[ ${mode_setting#*=} != [01] ]]; then
-    printf '[bench] ERROR: %s must be 0 or 1, not %s\n' "${mode_setting%%=*}" "'${mode_setting#*=}'" >&2
+for mode_setting in BENCH_QUICK BENCH_FULL; do
+  if [[ ${!mode_setting:-0} != [01] ]]; then
+    printf "[bench] ERROR: %s must be 0 or 1, not '%s'\n" "$mode_setting" "${!mode_setting}" >&2
     exit 2
   fi
 done
@@ -1087,7 +1087,7 @@ splice_report() {
   awk -v caveat="$caveat" '
     /^_The .* not reflected in this comparison/ { next }
     { print }
-    /^## Comparison$/ { print ""; print caveat; skip_blank = 1; next }' "$tmp" | cat -s >"$tmp.new"
+    /^## Comparison$/ { print ""; print caveat }' "$tmp" | cat -s >"$tmp.new"
   mv "$tmp.new" "$tmp"
   mv "$tmp" "$out"
 }

@@ -17,9 +17,9 @@ public sealed record Delivery(object Message, bool MayRepeat);
 /// </summary>
 /// <remarks>
 /// A room event goes to the room. The recent-event cache is written first (a room's events of one batch at once),
-/// so a client that sees an event live finds it in catch-up too; the Redis backplane carries the send to every edge. A member who leaves or is
-/// removed or banned gets the event, then their connections stop receiving the room. A rejection goes to its sender's
-/// devices, a notification to its user's.
+/// so a client that sees an event live finds it in catch-up too; the Redis backplane carries the send to every
+/// edge. A member who leaves or is removed or banned gets the event, then their connections stop receiving the
+/// room. A rejection goes to its sender's devices, a notification to its user's.
 /// </remarks>
 public sealed partial class EdgeDeliverer(
     IRecentEvents recent,

@@ -227,9 +227,11 @@ public static class PersistScenario
         ackLatency.Total().AddTo(report, "ack");
 
         report.Add("checkedVia", settings.Postgres is null ? "history-api" : "postgres");
-        var (stored, missing, duplicated) = settings.Postgres is null
-            ? await edges.CallAsync(api => CheckHistoryAsync(api, owner, rooms, acked, CancellationToken.None))
-            : await CheckPostgresAsync(settings.Postgres, rooms, acked, CancellationToken.None);
+        Task<(long Stored, List<string> Missing, long Duplicated)> CheckStoredAsync() => settings.Postgres is null
+            ? edges.CallAsync(api => CheckHistoryAsync(api, owner, rooms, acked, CancellationToken.None))
+            : CheckPostgresAsync(settings.Postgres, rooms, acked, CancellationToken.None);
+
+        var (stored, missing, duplicated) = await CheckStoredAsync();
         var unrejectedMissing = missing.Count(id => !rejected.ContainsKey(id));
 
         // Rooms' lastSeq also counts messages stored whose acknowledgement never reached the tool (a killed edge),
@@ -238,9 +240,7 @@ public static class PersistScenario
         while (unrejectedMissing > 0 && !interrupted && Stopwatch.GetElapsedTime(drainStarted) < drainLimit)
         {
             interrupted = !await Interruption.DelayAsync(TimeSpan.FromSeconds(1), cancellationToken);
-            (stored, missing, duplicated) = settings.Postgres is null
-                ? await edges.CallAsync(api => CheckHistoryAsync(api, owner, rooms, acked, CancellationToken.None))
-                : await CheckPostgresAsync(settings.Postgres, rooms, acked, CancellationToken.None);
+            (stored, missing, duplicated) = await CheckStoredAsync();
             unrejectedMissing = missing.Count(id => !rejected.ContainsKey(id));
         }
 
