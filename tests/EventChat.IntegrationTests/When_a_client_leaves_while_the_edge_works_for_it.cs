@@ -50,13 +50,14 @@ public sealed class When_a_client_leaves_while_the_edge_works_for_it(ClusterFixt
         var url = ChatClient.HubSocketUrl(cluster.Edge1, alice.AccessToken);
         var logs = LogLines.MarkNow(cluster.LogDirectory);
 
-        // Each client is gone while its send is being published.
+        // Each client is gone while its send is being published. Every text differs, so moderation's repeated-text
+        // rule never mutes Alice before her last message.
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             using var socket = new ClientWebSocket();
             await socket.ConnectAsync(url, CancellationToken.None);
             var frames = "{\"protocol\":\"json\",\"version\":1}\u001e" +
-                $"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"SendMessage\",\"arguments\":[\"{room}\",\"left-{attempt}\",\"sent as I left\"]}}\u001e";
+                $"{{\"type\":1,\"invocationId\":\"1\",\"target\":\"SendMessage\",\"arguments\":[\"{room}\",\"left-{attempt}\",\"sent as I left, attempt {attempt}\"]}}\u001e";
             await socket.SendAsync(Encoding.UTF8.GetBytes(frames), WebSocketMessageType.Text, endOfMessage: true,
                 CancellationToken.None);
             await Task.Delay(attempt % 5);

@@ -98,7 +98,7 @@ public sealed class When_redis_is_unreachable_as_a_connection_closes : IAsyncLif
                 changes = await edge.HeartbeatAsync(CancellationToken.None).WaitAsync(Bound);
                 return true;
             }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException or OperationCanceledException)
             {
                 return false;
             }

@@ -16,7 +16,9 @@ public static class Periodic
             {
                 await work(stoppingToken);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            // Only the host stopping ends the loop. A client library's own cancellation (StackExchange.Redis
+            // cancels a command caught in a connection failure) is a failed round like any other.
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 failed(ex);
             }
